@@ -1,0 +1,136 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using MachinePerception.Tensors;
+
+namespace MachinePerception.Backends;
+
+/// <summary>
+/// The default backend: managed arrays, SIMD through <see cref="TensorPrimitives"/>, a packed GEMM, and
+/// <see cref="CpuParallel"/> above a size threshold. Each primitive is written once, generic over float/double.
+/// </summary>
+public sealed partial class CpuBackend : Backend
+{
+    public static readonly CpuBackend Instance = new();
+
+    CpuBackend() { }
+
+    public override Device Device => Device.Cpu;
+
+    public override Tensor Allocate(Shape shape, DType dtype) =>
+        dtype == DType.Float32
+            ? new Tensor(shape, new CpuStorage<float>(new float[shape.Size]))
+            : new Tensor(shape, new CpuStorage<double>(new double[shape.Size]));
+
+    public override Tensor Transfer(Tensor source, Device to) =>
+        source.Device == Device.Cpu && to == Device.Cpu ? source.Clone()
+            : throw new InvalidOperationException($"Transfer: the CPU backend cannot move {source.Shape} from {source.Device} to {to}");
+
+    public override void Fill(Tensor y, double value)
+    {
+        if (y.DType == DType.Float32) y.AsSpan<float>().Fill((float)value);
+        else y.AsSpan<double>().Fill(value);
+    }
+
+    public override void Copy(Tensor x, Tensor y)
+    {
+        switch (x.DType, y.DType)
+        {
+            case (DType.Float32, DType.Float32): x.AsSpan<float>().CopyTo(y.AsSpan<float>()); break;
+            case (DType.Float64, DType.Float64): x.AsSpan<double>().CopyTo(y.AsSpan<double>()); break;
+            case (DType.Float32, DType.Float64): TensorPrimitives.ConvertChecked<float, double>(x.AsSpan<float>(), y.AsSpan<double>()); break;
+            default: TensorPrimitives.ConvertTruncating<double, float>(x.AsSpan<double>(), y.AsSpan<float>()); break;
+        }
+    }
+
+    public override void StridedCopy(Tensor x, int offset, int[] strides, Tensor y)
+    {
+        if (x.DType == DType.Float32) StridedCopy<float>(x.AsSpan<float>(), offset, strides, y.Shape, y.AsSpan<float>());
+        else StridedCopy<double>(x.AsSpan<double>(), offset, strides, y.Shape, y.AsSpan<double>());
+    }
+
+    static void StridedCopy<T>(Span<T> xs, int offset, int[] strides, Shape shape, Span<T> y) where T : unmanaged
+    {
+        int rank = shape.Rank;
+        if (rank == 0) { y[0] = xs[offset]; return; }
+        int inner = shape[rank - 1], innerStride = strides[rank - 1];
+        var idx = new int[rank];
+        int rows = inner == 0 ? 0 : shape.Size / inner;
+        int src = offset;
+        for (int r = 0; r < rows; r++)
+        {
+            var dst = y.Slice(r * inner, inner);
+            if (innerStride == 1) xs.Slice(src, inner).CopyTo(dst);
+            else if (innerStride == 0) dst.Fill(xs[src]);
+            else for (int j = 0; j < inner; j++) dst[j] = xs[src + j * innerStride];
+            // advance the multi-index over all but the last axis (odometer)
+            for (int a = rank - 2; a >= 0; a--)
+            {
+                idx[a]++;
+                src += strides[a];
+                if (idx[a] < shape[a]) break;
+                src -= strides[a] * shape[a];
+                idx[a] = 0;
+            }
+        }
+    }
+
+    public override void Where(Tensor cond, Tensor a, Tensor b, Tensor y)
+    {
+        var sc = cond.Shape.BroadcastStrides(y.Shape);
+        var sa = a.Shape.BroadcastStrides(y.Shape);
+        var sb = b.Shape.BroadcastStrides(y.Shape);
+        var c = Expand(cond, sc, y.Shape).ToDoubleArray();
+        if (y.DType == DType.Float32) Select(c, Expand(a, sa, y.Shape).AsSpan<float>(), Expand(b, sb, y.Shape).AsSpan<float>(), y.AsSpan<float>());
+        else Select(c, Expand(a, sa, y.Shape).AsSpan<double>(), Expand(b, sb, y.Shape).AsSpan<double>(), y.AsSpan<double>());
+    }
+
+    static void Select<T>(double[] c, Span<T> a, Span<T> b, Span<T> y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = c[i] != 0 ? a[i] : b[i];
+    }
+
+    Tensor Expand(Tensor x, int[] strides, Shape shape)
+    {
+        if (x.Shape.Equals(shape)) return x;
+        var t = Allocate(shape, x.DType);
+        StridedCopy(x, 0, strides, t);
+        return t;
+    }
+
+    public override void Softmax(Tensor x, Tensor y, int rows, int n, bool log)
+    {
+        if (x.DType == DType.Float32) Softmax(Data<float>(x), Data<float>(y), rows, n, log);
+        else Softmax(Data<double>(x), Data<double>(y), rows, n, log);
+    }
+
+    static void Softmax<T>(T[] xa, T[] ya, int rows, int n, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CpuParallel.For(rows, 4L * n, (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                var x = new ReadOnlySpan<T>(xa, r * n, n);
+                var y = new Span<T>(ya, r * n, n);
+                // subtract the max first so exp never overflows (softmax is shift-invariant)
+                T max = TensorPrimitives.Max(x);
+                TensorPrimitives.Subtract(x, max, y);
+                if (log)
+                {
+                    T sum = T.Zero;
+                    foreach (var v in y) sum += T.Exp(v);
+                    TensorPrimitives.Subtract(y, T.Log(sum), y);
+                }
+                else
+                {
+                    TensorPrimitives.Exp(y, y);
+                    TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
+                }
+            }
+        });
+    }
+
+    /// <summary>The array behind a CPU tensor (kernels that run in parallel need arrays, not spans).</summary>
+    internal static T[] Data<T>(Tensor t) where T : unmanaged =>
+        t.Storage is CpuStorage<T> s ? s.Data
+            : throw new InvalidOperationException($"CPU backend: expected a {typeof(T).Name} tensor on the CPU, got {t.DType.Name()} on {t.Device}");
+}

@@ -1,0 +1,49 @@
+using MachinePerception.Autodiff;
+using MachinePerception.Tensors;
+
+namespace MachinePerception.Ops;
+
+// Matrix products. The backward of C = A·B is ∂L/∂A = ∂L/∂C · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂C,
+// written with the transpose flags so that no transposed copy is made.
+public static partial class Op
+{
+    /// <summary>
+    /// op(a) · op(b) where op transposes the last two axes when asked. Ranks: a vector (1), a matrix (2) or
+    /// a batch of matrices (3); a 2-D operand is shared by every matrix of a batched one.
+    /// </summary>
+    public static Tensor MatMul(Tensor a, Tensor b, bool transA = false, bool transB = false)
+    {
+        Guard.SameDTypeAndDevice("matmul", a, b);
+        if (a.Rank == 1 || b.Rank == 1)
+        {
+            if (transA || transB) throw new ArgumentException("matmul: transpose flags need matrices");
+            // a vector is a 1×K row on the left or a K×1 column on the right
+            var a2 = a.Rank == 1 ? Reshape(a, 1, a.Size) : a;
+            var b2 = b.Rank == 1 ? Reshape(b, b.Size, 1) : b;
+            var c2 = MatMul(a2, b2);
+            var dims = c2.Shape.ToArray().ToList();
+            if (b.Rank == 1) dims.RemoveAt(dims.Count - 1);
+            if (a.Rank == 1) dims.RemoveAt(dims.Count - (b.Rank == 1 ? 1 : 2));
+            return Reshape(c2, dims.ToArray());
+        }
+        Guard.Rank("matmul", a, 2, 3);
+        Guard.Rank("matmul", b, 2, 3);
+        int m = transA ? a.Shape[-1] : a.Shape[-2], k = transA ? a.Shape[-2] : a.Shape[-1];
+        int kb = transB ? b.Shape[-1] : b.Shape[-2], n = transB ? b.Shape[-2] : b.Shape[-1];
+        if (k != kb)
+            throw new ArgumentException($"matmul: inner dimensions differ: {a.Shape}{(transA ? "ᵀ" : "")} · {b.Shape}{(transB ? "ᵀ" : "")} ({k} vs {kb})");
+        int batchA = a.Rank == 3 ? a.Shape[0] : 1, batchB = b.Rank == 3 ? b.Shape[0] : 1;
+        if (batchA != batchB && batchA != 1 && batchB != 1)
+            throw new ArgumentException($"matmul: batch sizes differ: {a.Shape} · {b.Shape}");
+        int batch = Math.Max(batchA, batchB);
+        var y = New(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
+        B(a).MatMul(a, b, y, batch, m, n, k, transA, transB);
+        return Autograd.Record(y, "matmul", [a, b], g => (transA, transB) switch
+        {
+            (false, false) => [SumTo(MatMul(g, b, false, true), a.Shape), SumTo(MatMul(a, g, true, false), b.Shape)],
+            (true, false) => [SumTo(MatMul(b, g, false, true), a.Shape), SumTo(MatMul(a, g, false, false), b.Shape)],
+            (false, true) => [SumTo(MatMul(g, b, false, false), a.Shape), SumTo(MatMul(g, a, true, false), b.Shape)],
+            (true, true) => [SumTo(MatMul(b, g, true, true), a.Shape), SumTo(MatMul(g, a, true, true), b.Shape)],
+        });
+    }
+}
