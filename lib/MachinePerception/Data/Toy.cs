@@ -121,30 +121,16 @@ public static class Toy
         double[]? weights = null, DType dtype = DType.Float32)
     {
         CheckCount(n, "GaussianMixture");
-        if (means.Length == 0) throw new ArgumentException("GaussianMixture: no means given");
-        int k = means.Length, d = means[0].Length;
-        if (d == 0 || means.Any(m => m.Length != d))
-            throw new ArgumentException($"GaussianMixture: means have lengths [{string.Join(", ", means.Select(m => m.Length))}]; all must be equal and positive");
-        if (covariances is not null && covariances.Length != k)
-            throw new ArgumentException($"GaussianMixture: {covariances.Length} covariances for {k} means");
-        weights ??= Enumerable.Repeat(1.0, k).ToArray();
-        if (weights.Length != k) throw new ArgumentException($"GaussianMixture: {weights.Length} weights for {k} means");
-
-        var factors = new double[k][,];
-        for (int c = 0; c < k; c++)
-        {
-            var cov = covariances?[c] ?? Identity(d);
-            if (cov.GetLength(0) != d || cov.GetLength(1) != d)
-                throw new ArgumentException($"GaussianMixture: covariance {c} is {cov.GetLength(0)}×{cov.GetLength(1)}, expected {d}×{d}");
-            factors[c] = Cholesky(cov, c);
-        }
+        var (factors, logWeights) = MixtureFactors(means, covariances, weights);
+        var probabilities = logWeights.Select(Math.Exp).ToArray();
+        int d = means[0].Length;
 
         var p = new double[n * d];
         var labels = new int[n];
         var z = new double[d];
         for (int i = 0; i < n; i++)
         {
-            int c = labels[i] = rng.Categorical(weights);
+            int c = labels[i] = rng.Categorical(probabilities);
             for (int j = 0; j < d; j++) z[j] = rng.NextNormal();
             var l = factors[c];
             for (int r = 0; r < d; r++)
@@ -155,6 +141,74 @@ public static class Toy
             }
         }
         return new LabeledPoints(Make(p, n, d, dtype), labels);
+    }
+
+    /// <summary>
+    /// The exact log-density of the mixture that <see cref="GaussianMixture"/> samples, at each row of
+    /// <paramref name="points"/> [N, D]: log p(x) = log Σ_k w_k N(x; μ_k, Σ_k) with normalized weights, where
+    /// log N(x; μ, Σ) = −½|L⁻¹(x − μ)|² − Σ_i log L_ii − (D/2) log 2π for Σ = L Lᵀ. The sum over k is taken as
+    /// a log-sum-exp (subtracting the largest term), so far-away points give finite values. For the flow
+    /// chapter's comparison of a learned density with the true one (§4).
+    /// </summary>
+    public static double[] GaussianMixtureLogDensity(Tensor points, double[][] means, double[][,]? covariances = null, double[]? weights = null)
+    {
+        var (factors, logWeights) = MixtureFactors(means, covariances, weights);
+        int k = means.Length, d = means[0].Length;
+        if (points.Rank != 2 || points.Shape[1] != d)
+            throw new ArgumentException($"GaussianMixtureLogDensity: points must be [N, {d}] for {d}-D means, got {points.Shape}");
+        var x = points.ToDoubleArray();
+        int n = points.Shape[0];
+        var result = new double[n];
+        var terms = new double[k];
+        var y = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                // forward substitution L y = x − μ; then |y|² = (x − μ)ᵀ Σ⁻¹ (x − μ)
+                var l = factors[c];
+                double quad = 0, logDet = 0;
+                for (int r = 0; r < d; r++)
+                {
+                    double s = x[i * d + r] - means[c][r];
+                    for (int j = 0; j < r; j++) s -= l[r, j] * y[j];
+                    y[r] = s / l[r, r];
+                    quad += y[r] * y[r];
+                    logDet += Math.Log(l[r, r]);
+                }
+                terms[c] = logWeights[c] - 0.5 * quad - logDet - 0.5 * d * Math.Log(2 * Math.PI);
+            }
+            double max = terms.Max(), sum = 0;
+            foreach (var t in terms) sum += Math.Exp(t - max);
+            result[i] = max + Math.Log(sum);
+        }
+        return result;
+    }
+
+    // Cholesky factors of the covariances (identity by default) and the log of the normalized weights
+    static (double[][,] Factors, double[] LogWeights) MixtureFactors(double[][] means, double[][,]? covariances, double[]? weights)
+    {
+        if (means.Length == 0) throw new ArgumentException("GaussianMixture: no means given");
+        int k = means.Length, d = means[0].Length;
+        if (d == 0 || means.Any(m => m.Length != d))
+            throw new ArgumentException($"GaussianMixture: means have lengths [{string.Join(", ", means.Select(m => m.Length))}]; all must be equal and positive");
+        if (covariances is not null && covariances.Length != k)
+            throw new ArgumentException($"GaussianMixture: {covariances.Length} covariances for {k} means");
+        weights ??= Enumerable.Repeat(1.0, k).ToArray();
+        if (weights.Length != k) throw new ArgumentException($"GaussianMixture: {weights.Length} weights for {k} means");
+        if (weights.Any(w => !(w >= 0) || double.IsInfinity(w)) || weights.Sum() <= 0)
+            throw new ArgumentException($"GaussianMixture: weights [{string.Join(", ", weights)}] must be finite, non-negative and not all zero");
+        double total = weights.Sum();
+
+        var factors = new double[k][,];
+        for (int c = 0; c < k; c++)
+        {
+            var cov = covariances?[c] ?? Identity(d);
+            if (cov.GetLength(0) != d || cov.GetLength(1) != d)
+                throw new ArgumentException($"GaussianMixture: covariance {c} is {cov.GetLength(0)}×{cov.GetLength(1)}, expected {d}×{d}");
+            factors[c] = Cholesky(cov, c);
+        }
+        return (factors, weights.Select(w => Math.Log(w / total)).ToArray());
     }
 
     /// <summary>

@@ -113,6 +113,50 @@ public class ToyTests
     }
 
     [Fact]
+    public void Mixture_log_density_matches_closed_forms_and_integrates_to_one()
+    {
+        // 1-D: w₁N(μ₁, σ₁²) + w₂N(μ₂, σ₂²) written out with MathNet's normal density (unnormalized weights 1 : 3)
+        double[] xs = [-3, -0.5, 0, 0.7, 2, 9];
+        var d1 = Toy.GaussianMixtureLogDensity(Tensor.FromArray(xs, 6, 1), [[0.0], [2.0]],
+            [new double[,] { { 0.25 } }, new double[,] { { 4 } }], weights: [1, 3]);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double reference = Math.Log(0.25 * MathNet.Numerics.Distributions.Normal.PDF(0, 0.5, xs[i])
+                                      + 0.75 * MathNet.Numerics.Distributions.Normal.PDF(2, 2, xs[i]));
+            Assert.Equal(reference, d1[i], 12);
+        }
+
+        // 2-D, one component: the 2×2 inverse and determinant by hand, no Cholesky
+        double a = 2, b = 0.7, c = 1; // Σ = [[a, b], [b, c]]
+        double det = a * c - b * b;
+        double[] point = [1.3, -0.4], mu = [0.5, 0.2];
+        double dx = point[0] - mu[0], dy = point[1] - mu[1];
+        double quad = (c * dx * dx - 2 * b * dx * dy + a * dy * dy) / det;
+        double expected = -0.5 * quad - 0.5 * Math.Log(det) - Math.Log(2 * Math.PI);
+        var d2 = Toy.GaussianMixtureLogDensity(Tensor.FromArray(point, 1, 2), [mu], [new double[,] { { a, b }, { b, c } }]);
+        Assert.Equal(expected, d2[0], 12);
+
+        // a 2-D mixture integrates to 1 (midpoint rule on [−8, 8]², step 0.05; the tails beyond are < 1e-9)
+        double[][] means = [[-1, 0], [2, 1]];
+        double[][,] covs = [new double[,] { { 1, 0.6 }, { 0.6, 0.5 } }, new double[,] { { 0.3, 0 }, { 0, 2 } }];
+        double h = 0.05;
+        int m = 320;
+        var grid = new double[m * m * 2];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+            {
+                grid[(i * m + j) * 2] = -8 + h * (i + 0.5);
+                grid[(i * m + j) * 2 + 1] = -8 + h * (j + 0.5);
+            }
+        var logp = Toy.GaussianMixtureLogDensity(Tensor.FromArray(grid, m * m, 2), means, covs, [0.4, 0.6]);
+        Assert.Equal(1.0, logp.Sum(Math.Exp) * h * h, 6);
+
+        // far from every mode the log-sum-exp keeps the value finite: log N(x; 0, 1) at x = (40, 0) = −800 − log 2π
+        var far = Toy.GaussianMixtureLogDensity(Tensor.FromArray(new[] { 40.0, 0 }, 1, 2), [[0.0, 0]]);
+        Assert.Equal(-800 - Math.Log(2 * Math.PI), far[0], 9);
+    }
+
+    [Fact]
     public void Gaussian_mixture_rejects_bad_covariances()
     {
         var e = Assert.Throws<ArgumentException>(() => Toy.GaussianMixture(5, new Rng(1), [[0.0, 0]], [new double[,] { { 1, 2 }, { 2, 1 } }]));
