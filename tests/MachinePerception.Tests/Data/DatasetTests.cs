@@ -67,7 +67,9 @@ public class DatasetTests
         Assert.True(subset.Images.AsSpan<float>().SequenceEqual(test.Images.AsSpan<float>()[..(1000 * 784)]));
     }
 
+    // about 0.7 s of CPU (gunzip of 26 MB and 47 M pixels to float); skip with --filter "Speed!=Slow"
     [Fact]
+    [Trait("Speed", "Slow")]
     public void Fashion_mnist_full_training_set_has_60000_images()
     {
         if (!IdxDataset.Has(FashionMnist.DebianFolder, Split.Train)) return;
