@@ -90,7 +90,7 @@ public sealed class DataLoader
             int start = b * BatchSize, size = Math.Min(BatchSize, Count - start);
             var indices = order.AsSpan(start, size).ToArray();
             shape[0] = size;
-            var x = ReuseBuffers && buffer is not null && buffer.Shape[0] == size ? buffer : Tensor.Empty(shape, inputs.DType);
+            var x = ReuseBuffers && buffer is not null && buffer.Shape[0] == size ? buffer : NewBatch(shape);
             if (ReuseBuffers) buffer = x;
             if (inputs.DType == DType.Float32) Gather<float>(indices, x);
             else Gather<double>(indices, x);
@@ -103,6 +103,11 @@ public sealed class DataLoader
             yield return new Batch(x, y, indices);
         }
     }
+
+    // Gather overwrites every element, so the buffer need not be zeroed first
+    Tensor NewBatch(Shape shape) => inputs.DType == DType.Float32
+        ? new Tensor(shape, new CpuStorage<float>(GC.AllocateUninitializedArray<float>(shape.Size)))
+        : new Tensor(shape, new CpuStorage<double>(GC.AllocateUninitializedArray<double>(shape.Size)));
 
     // row i of the batch ← row indices[i] of the dataset
     void Gather<T>(int[] indices, Tensor batch) where T : unmanaged

@@ -48,32 +48,45 @@ public static class Sprites
                 MinPosition + (MaxPosition - MinPosition) * rng.NextDouble(),
                 MinPosition + (MaxPosition - MinPosition) * rng.NextDouble(),
             ];
-        var pixels = new double[n * size * size];
-        CpuParallel.For(n, size * size * 8, (start, end) =>
+        return new SpriteImages(Images(factors, size, dtype), factors);
+    }
+
+    // [N, 1, size, size] images of the given factors
+    static Tensor Images(double[][] factors, int size, DType dtype)
+    {
+        var shape = new Shape(factors.Length, 1, size, size);
+        return dtype == DType.Float32
+            ? new Tensor(shape, new CpuStorage<float>(DrawAll<float>(factors, size)))
+            : new Tensor(shape, new CpuStorage<double>(DrawAll<double>(factors, size)));
+    }
+
+    // every pixel of every image is written, by exactly one chunk of the parallel loop
+    static T[] DrawAll<T>(double[][] factors, int size) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        int n = factors.Length, pixels = size * size;
+        var result = GC.AllocateUninitializedArray<T>(n * pixels);
+        CpuParallel.For(n, pixels * 8, (start, end) =>
         {
             for (int i = start; i < end; i++)
             {
                 var f = factors[i];
-                Draw(pixels.AsSpan(i * size * size, size * size), size, (SpriteShape)(int)f[0], f[1], f[2], f[3], f[4]);
+                Draw(result.AsSpan(i * pixels, pixels), size, (SpriteShape)(int)f[0], f[1], f[2], f[3], f[4]);
             }
         });
-        var t = Tensor.FromArray(pixels, n, 1, size, size);
-        return new SpriteImages(dtype == DType.Float64 ? t : t.To(dtype), factors);
+        return result;
     }
 
     /// <summary>One image [1, 1, size, size] of the given shape and factors (x to the right, y downwards, both in [0, 1]).</summary>
     public static Tensor Render(SpriteShape shape, double scale, double rotation, double x, double y, int size = 32, DType dtype = DType.Float32)
     {
         if (size <= 0 || !(scale > 0)) throw new ArgumentException($"Sprites.Render: size = {size} and scale = {scale} must be positive");
-        var pixels = new double[size * size];
-        Draw(pixels, size, shape, scale, rotation, x, y);
-        var t = Tensor.FromArray(pixels, 1, 1, size, size);
-        return dtype == DType.Float64 ? t : t.To(dtype);
+        return Images([[(int)shape, scale, rotation, x, y]], size, dtype);
     }
 
     // Pixel (r, c) has its centre at ((c + ½)/size, (r + ½)/size). It is inside when its position in the shape's
     // own frame, (u, v) = R(−θ)(p − centre)/scale, is inside the unit shape.
-    static void Draw(Span<double> image, int size, SpriteShape shape, double scale, double rotation, double x, double y)
+    static void Draw<T>(Span<T> image, int size, SpriteShape shape, double scale, double rotation, double x, double y)
+        where T : unmanaged, System.Numerics.INumber<T>
     {
         double cos = Math.Cos(rotation), sin = Math.Sin(rotation);
         for (int r = 0; r < size; r++)
@@ -81,7 +94,7 @@ public static class Sprites
             {
                 double px = (c + 0.5) / size - x, py = (r + 0.5) / size - y;
                 double u = (cos * px + sin * py) / scale, v = (-sin * px + cos * py) / scale;
-                image[r * size + c] = Inside(shape, u, v) ? 1 : 0;
+                image[r * size + c] = Inside(shape, u, v) ? T.One : T.Zero;
             }
     }
 

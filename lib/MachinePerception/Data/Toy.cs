@@ -366,9 +366,10 @@ public static class Toy
 
     // ---------- helpers ----------
 
+    // wraps the freshly generated array (no copy) and converts it when float32 is asked for
     static Tensor Make(double[] data, int n, int d, DType dtype)
     {
-        var t = Tensor.FromArray(data, n, d);
+        var t = new Tensor(new Shape(n, d), new CpuStorage<double>(data));
         return dtype == DType.Float64 ? t : t.To(dtype);
     }
 

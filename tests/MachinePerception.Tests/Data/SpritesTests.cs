@@ -26,7 +26,8 @@ public class SpritesTests
     [InlineData(SpriteShape.Triangle)]
     public void Rendered_shapes_have_the_analytic_area_and_sit_at_their_position(SpriteShape shape)
     {
-        var img = Sprites.Render(shape, scale: 0.2, rotation: 0.4, x: 0.45, y: 0.6, size: 128);
+        var img = Sprites.Render(shape, scale: 0.2, rotation: 0.4, x: 0.45, y: 0.6, size: 128, dtype: DType.Float64);
+        Assert.Equal(DType.Float64, img.DType);
         var (area, cx, cy) = Moments(img);
         Assert.Equal(Sprites.Area(shape, 0.2), area, 0.003);
         // the square and ellipse are centred on (x, y); the triangle's centroid is its circumcentre, also (x, y)
