@@ -249,6 +249,7 @@ public static partial class Op
     static void CheckSettings(string op, Shape x, Shape w, Size2d stride, Size2d padding, Size2d dilation)
     {
         bool oneD = x.Rank == 3;
+        if (x.Size == 0) throw new ArgumentException($"{op}: empty input x {x} (weight {w})");
         if (stride.H < 1 || stride.W < 1)
             throw new ArgumentException($"{op}: stride must be ≥ 1, got {Dims(stride.H, stride.W, oneD)} (x {x}, weight {w})");
         if (dilation.H < 1 || dilation.W < 1)

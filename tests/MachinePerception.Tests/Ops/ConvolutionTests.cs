@@ -454,6 +454,7 @@ public class ConvolutionTests
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3]), Tensor.Zeros([4])), "bias", "[4]");
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3]), stride: 0), "stride");
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3], DType.Float64)), "dtypes");
+        Throws("conv2d", () => Op.Conv2d(Tensor.Zeros([0, 4, 5, 5]), Tensor.Zeros([3, 4, 3, 3])), "empty", "[0, 4, 5, 5]");
         Throws("conv1d", () => Op.Conv1d(Tensor.Zeros([1, 2, 4]), Tensor.Zeros([1, 2, 6])), "larger than the padded input", "[1, 2, 4]");
         Throws("conv_transpose2d", () => Op.ConvTranspose2d(x, Tensor.Zeros([3, 2, 3, 3])), "[3, 2, 3, 3]", "[2, 4, 5, 5]");
         Throws("conv_transpose2d", () => Op.ConvTranspose2d(x, Tensor.Zeros([4, 2, 3, 3]), stride: 2, outputPadding: 2), "output padding");

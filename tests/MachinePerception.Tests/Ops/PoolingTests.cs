@@ -238,6 +238,7 @@ public class PoolingTests
         var r = Op.MaxPool2dWithIndices(x, 2);
         Throws("max_unpool2d", () => Op.MaxUnpool2d(r.Values, Tensor.Zeros([1, 2, 2, 3]), (4, 5)), "[1, 2, 2, 3]", "[1, 2, 2, 2]");
         Throws("max_unpool2d", () => Op.MaxUnpool2d(r.Values, r.Indices, (2, 2)), "[1, 2, 2, 2]");
+        Throws("avg_pool2d", () => Op.AvgPool2d(Tensor.Zeros([1, 0, 4, 4]), 2), "empty", "[1, 0, 4, 4]");
         Throws("upsample", () => Op.Upsample(x, 0), "scale");
     }
 }
