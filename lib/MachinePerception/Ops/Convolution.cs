@@ -26,7 +26,8 @@ public readonly record struct Size2d(int H, int W)
 //
 // Backward (§11), read off the matrix form with the MatMul rules:
 //     ∂C/∂W = δ · cols(x)ᵀ                  = the correlation of the input x with the output error δ,
-//     ∂C/∂x = Col2Im(Wᵀ · δ)                = the full correlation of δ with ROT180(w) (δ⁽ˡ⁻¹⁾ = δ⁽ˡ⁾ * ROT180(w⁽ˡ⁾)),
+//     ∂C/∂x = Col2Im(Wᵀ · δ)                = the full correlation of δ with ROT180(w) (δ⁽ˡ⁻¹⁾ = δ⁽ˡ⁾ * ROT180(w⁽ˡ⁾));
+//                                             with stride s, δ is first spread out with s − 1 zeros between entries,
 //     ∂C/∂b = Σ_{n,i,j} δ.
 // Col2Im is the adjoint of Im2Col (it sums each column entry back where it was copied from) and each is the
 // other's backward, so the whole graph is made of differentiable ops and can be differentiated again

@@ -86,6 +86,22 @@ public class PoolingTests
     }
 
     [Fact]
+    public void Ties_go_to_the_first_position_and_padding_never_wins()
+    {
+        // a constant −1 image: with padding read as 0 the maximum would be 0; every position ties, so the argmax is
+        // each window's first (top-left) position inside the image
+        int h = 4, w = 5;
+        var x = Tensor.Full([1, 1, h, w], -1, DType.Float64);
+        var r = Op.MaxPool2dWithIndices(x, 3, 2, 1);
+        Assert.All(r.Values.ToDoubleArray(), v => Assert.Equal(-1, v));
+        var expected = new List<double>();
+        for (int i = 0; i < r.Values.Shape[2]; i++)
+            for (int j = 0; j < r.Values.Shape[3]; j++)
+                expected.Add(Math.Max(0, 2 * i - 1) * w + Math.Max(0, 2 * j - 1));
+        Assert.Equal(expected, r.Indices.ToDoubleArray());
+    }
+
+    [Fact]
     public void Stride_defaults_to_the_kernel()
     {
         var x = new Rng(1).Normal([1, 2, 6, 7]);
