@@ -96,6 +96,8 @@ public class ConvolutionTests
     [InlineData(1, 4, 6, 7, 6, 2, 3, 1, 2, 1, 1, 1, 2, 2)]
     [InlineData(2, 3, 5, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3)]  // depthwise
     [InlineData(1, 4, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 4)]  // depthwise with a channel multiplier, 1×1 kernel
+    [InlineData(2, 2, 1, 1, 3, 5, 5, 1, 1, 2, 2, 1, 1, 1)]  // padding wider than the input: whole taps fall in it
+    [InlineData(1, 1, 2, 1, 2, 3, 3, 2, 1, 3, 3, 1, 2, 1)]
     public void Conv2d_matches_the_loop_definition(int n, int c, int h, int w, int cout, int kh, int kw,
         int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
@@ -224,6 +226,11 @@ public class ConvolutionTests
         var c = rng.Normal([2, 18, g.OutH * g.OutW], dtype: DType.Float64);
         double lhs = Dot(Op.Im2Col(x, g), c), rhs = Dot(x, Op.Col2Im(c, g));
         Assert.Equal(lhs, rhs, 1e-10);
+        // padding wider than the input, so some taps see only padding
+        var wide = new ConvGeometry(1, 2, 1, 2, 5, 4, StrideH: 1, StrideW: 2, PadH: 2, PadW: 3);
+        var xw = rng.Normal([1, 2, 1, 2], dtype: DType.Float64);
+        var cw = rng.Normal([1, 40, wide.OutH * wide.OutW], dtype: DType.Float64);
+        Assert.Equal(Dot(Op.Im2Col(xw, wide), cw), Dot(xw, Op.Col2Im(cw, wide)), 1e-10);
     }
 
     [Theory]
@@ -429,6 +436,25 @@ public class ConvolutionTests
             tested++;
         }
         Assert.True(tested > 20, $"only {tested} geometries fit");
+    }
+
+    [Fact]
+    public void Valid_output_range_of_a_tap_matches_brute_force()
+    {
+        // the kernels' inner loops rely on: o in [lo, hi) ⇔ 0 ≤ o·stride − pad + offset < size
+        var rng = new Rng(120);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int size = rng.NextInt(1, 8), stride = rng.NextInt(1, 4), pad = rng.NextInt(0, 5), offset = rng.NextInt(0, 9), outSize = rng.NextInt(1, 8);
+            var (lo, hi) = CpuBackend.ValidRange(outSize, size, stride, pad, offset);
+            Assert.InRange(lo, 0, outSize);
+            Assert.InRange(hi, lo, outSize);
+            for (int o = 0; o < outSize; o++)
+            {
+                int i = o * stride - pad + offset;
+                Assert.True((i >= 0 && i < size) == (o >= lo && o < hi), $"size {size}, stride {stride}, pad {pad}, offset {offset}, o {o}: [{lo}, {hi})");
+            }
+        }
     }
 
     // ---------- bad input ----------

@@ -46,7 +46,8 @@ public sealed partial class CpuBackend
 
     /// <summary>
     /// The output positions o in [lo, hi) whose input position o·stride − pad + offset lies in [0, size).
-    /// <paramref name="offset"/> is the tap's shift k·dil.
+    /// <paramref name="offset"/> is the tap's shift k·dil. The range is empty (lo = hi) when the tap sees only padding;
+    /// then o = lo does not map into the input, so callers skip it before indexing.
     /// </summary>
     internal static (int Lo, int Hi) ValidRange(int outSize, int size, int stride, int pad, int offset)
     {
@@ -78,7 +79,7 @@ public sealed partial class CpuBackend
                         {
                             var dst = row.Slice(i * outW, outW);
                             int ih = i * g.StrideH - g.PadH + kh * g.DilH;
-                            if ((uint)ih >= (uint)g.H) { dst.Clear(); continue; }
+                            if ((uint)ih >= (uint)g.H || hi == lo) { dst.Clear(); continue; }
                             dst[..lo].Clear();
                             dst[hi..].Clear();
                             var src = xp.Slice(ih * g.W, g.W);
