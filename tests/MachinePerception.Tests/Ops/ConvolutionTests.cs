@@ -116,6 +116,42 @@ public class ConvolutionTests
         }
     }
 
+    [Fact]
+    public void Random_geometries_match_the_loop_definitions()
+    {
+        // sizes, strides, paddings (up to wider than the input), dilations and groups drawn at random
+        var rng = new Rng(130);
+        int tested = 0;
+        while (tested < 40)
+        {
+            int groups = rng.NextInt(1, 4), c = groups * rng.NextInt(1, 3), cout = groups * rng.NextInt(1, 3);
+            int n = rng.NextInt(1, 3), h = rng.NextInt(1, 7), w = rng.NextInt(1, 7), kh = rng.NextInt(1, 4), kw = rng.NextInt(1, 4);
+            int sh = rng.NextInt(1, 4), sw = rng.NextInt(1, 4), ph = rng.NextInt(0, 4), pw = rng.NextInt(0, 4), dh = rng.NextInt(1, 3), dw = rng.NextInt(1, 3);
+            if (dh * (kh - 1) + 1 > h + 2 * ph || dw * (kw - 1) + 1 > w + 2 * pw) continue;
+            var xv = rng.Normal([n, c, h, w], dtype: DType.Float64).ToDoubleArray();
+            var wv = rng.Normal([cout, c / groups, kh, kw], dtype: DType.Float64).ToDoubleArray();
+            var expected = RefConv2d(xv, n, c, h, w, wv, cout, kh, kw, null, sh, sw, ph, pw, dh, dw, groups, out int oh, out int ow);
+            var y = Op.Conv2d(Tensor.FromArray(xv, n, c, h, w), Tensor.FromArray(wv, cout, c / groups, kh, kw),
+                stride: (sh, sw), padding: (ph, pw), dilation: (dh, dw), groups: groups);
+            Assert.Equal(new Shape(n, cout, oh, ow), y.Shape);
+            Close(expected, y, 1e-12);
+
+            // the transposed convolution of the same draw, read as [Cin = c, Cout/G, kh, kw] weights on an h × w input
+            int og = rng.NextInt(1, 3), oph = rng.NextInt(0, sh), opw = rng.NextInt(0, sw);
+            int th = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1, tw = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+            if (th >= 1 && tw >= 1)
+            {
+                var wt = rng.Normal([c, og, kh, kw], dtype: DType.Float64).ToDoubleArray();
+                var et = RefConvTranspose2d(xv, n, c, h, w, wt, og, kh, kw, null, sh, sw, ph, pw, oph, opw, dh, dw, groups, out _, out _);
+                var yt = Op.ConvTranspose2d(Tensor.FromArray(xv, n, c, h, w), Tensor.FromArray(wt, c, og, kh, kw),
+                    stride: (sh, sw), padding: (ph, pw), outputPadding: (oph, opw), dilation: (dh, dw), groups: groups);
+                Assert.Equal(new Shape(n, og * groups, th, tw), yt.Shape);
+                Close(et, yt, 1e-12);
+            }
+            tested++;
+        }
+    }
+
     [Theory]
     // n, c, l, cout, k, stride, pad, dil, groups
     [InlineData(2, 3, 11, 4, 3, 1, 1, 1, 1)]

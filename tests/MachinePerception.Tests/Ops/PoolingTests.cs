@@ -86,6 +86,28 @@ public class PoolingTests
     }
 
     [Fact]
+    public void Random_geometries_match_the_loop_definition()
+    {
+        var rng = new Rng(12);
+        int tested = 0;
+        while (tested < 40)
+        {
+            int h = rng.NextInt(1, 8), w = rng.NextInt(1, 8), kh = rng.NextInt(1, 5), kw = rng.NextInt(1, 5);
+            int sh = rng.NextInt(1, 4), sw = rng.NextInt(1, 4), ph = rng.NextInt(0, kh / 2 + 1), pw = rng.NextInt(0, kw / 2 + 1);
+            if (kh > h + 2 * ph || kw > w + 2 * pw) continue;
+            var xv = rng.Normal([2, 1, h, w], dtype: DType.Float64).ToDoubleArray();
+            var (max, arg, avg, oh, ow) = RefPool(xv, 2, h, w, kh, kw, sh, sw, ph, pw);
+            var x = Tensor.FromArray(xv, 2, 1, h, w);
+            var r = Op.MaxPool2dWithIndices(x, (kh, kw), (sh, sw), (ph, pw));
+            Assert.Equal(new Shape(2, 1, oh, ow), r.Values.Shape);
+            Close(max, r.Values, 0);
+            Assert.Equal(arg.Select(i => (double)i).ToArray(), r.Indices.ToDoubleArray());
+            Close(avg, Op.AvgPool2d(x, (kh, kw), (sh, sw), (ph, pw)), 1e-12);
+            tested++;
+        }
+    }
+
+    [Fact]
     public void Ties_go_to_the_first_position_and_padding_never_wins()
     {
         // a constant −1 image: with padding read as 0 the maximum would be 0; every position ties, so the argmax is
