@@ -186,7 +186,16 @@ public static partial class Op
         var y = New(x, index.Shape);
         if (y.Size > 0) B(x).Gather(x, index, y, outer, x.Shape[a], index.Shape[a], inner);
         var from = x.Shape;
-        return Autograd.Record(y, "gather", [x], g => [ScatterAddUnchecked(Tensor.Zeros(from, g.DType, g.Device), a, index, g)]);
+        return Autograd.Record(y, "gather", [x], g => [ScatterAddToZeros(from, a, index, g)]);
+    }
+
+    /// <summary>Scatter-add of src into zeros of <paramref name="shape"/>: the backward of gather, max and min (no copy of a base tensor).</summary>
+    static Tensor ScatterAddToZeros(Shape shape, int a, Tensor index, Tensor src)
+    {
+        var (outer, inner) = OuterInner(shape, a);
+        var result = Tensor.Zeros(shape, src.DType, src.Device);
+        if (src.Size > 0) B(src).ScatterAdd(src, index, result, outer, src.Shape[a], shape[a], inner);
+        return Autograd.Record(result, "scatter_add", [src], g => [GatherUnchecked(g, a, index)]);
     }
 
     /// <summary>
@@ -229,14 +238,23 @@ public static partial class Op
             throw new ArgumentException($"index_select: axis {a} of {x.Shape} is too long for indices stored as float32");
         // the backend gathers with an index of the output's shape: repeat each index over the inner positions
         var (outer, inner) = OuterInner(x.Shape, a);
-        var index = new double[outer * indices.Length * inner];
-        for (int o = 0, k = 0; o < outer; o++)
-            for (int j = 0; j < indices.Length; j++)
-                for (int i = 0; i < inner; i++) index[k++] = indices[j];
         var dims = x.Shape.ToArray();
         dims[a] = indices.Length;
-        var indexTensor = Tensor.FromArray(index, dims).To(x.DType).Detach().To(x.Device);
-        return GatherUnchecked(x, a, indexTensor);
+        var index = Tensor.Zeros(dims, x.DType);
+        if (x.DType == DType.Float32) Repeat(index.AsSpan<float>(), indices, outer, inner);
+        else Repeat(index.AsSpan<double>(), indices, outer, inner);
+        return GatherUnchecked(x, a, index.To(x.Device));
+    }
+
+    static void Repeat<T>(Span<T> index, int[] indices, int outer, int inner) where T : System.Numerics.INumberBase<T>
+    {
+        int k = 0;
+        for (int o = 0; o < outer; o++)
+            foreach (var j in indices)
+            {
+                index.Slice(k, inner).Fill(T.CreateChecked(j));
+                k += inner;
+            }
     }
 
     static (int Outer, int Inner) OuterInner(Shape s, int axis)

@@ -113,7 +113,7 @@ public static partial class Op
         return Autograd.Record(y, max ? "max" : "min", [x], g =>
         {
             var at = ReduceAxis(max ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, axis);
-            return [ScatterAddUnchecked(Tensor.ZerosLike(x), axis, at, g)];
+            return [ScatterAddToZeros(x.Shape, axis, at, g)];
         });
     }
 

@@ -34,6 +34,9 @@ public static partial class OpTable
         yield return R("argmin_flat", [3, 4], x => Op.ArgMin(x), [], false, RefArgMin) with { Gradient = false };
         yield return R("logsumexp_all", [3, 4], x => Op.LogSumExp(x), [], false, RefLogSumExp) with { SecondOrder = true };
         yield return R("logsumexp_axis", [3, 5], x => Op.LogSumExp(x, 1), [1], false, RefLogSumExp) with { SecondOrder = true };
+        yield return R("logsumexp_axis0", [4, 6], x => Op.LogSumExp(x, 0), [0], false, RefLogSumExp) with { SecondOrder = true };
+        yield return R("max_axis0_wide", [3, 9], x => Op.Max(x, 0), [0], false, v => v.Max());
+        yield return R("argmin_axis0_wide", [3, 9], x => Op.ArgMin(x, 0), [0], false, RefArgMin) with { Gradient = false };
         yield return R("logsumexp_axes_keepdims", [2, 3, 4], x => Op.LogSumExp(x, [0, 2], keepDims: true), [0, 2], true, RefLogSumExp) with { SecondOrder = true };
         yield return R("variance_all", [3, 4], x => Op.Variance(x), [], false, v => RefVar(v, 0)) with { SecondOrder = true };
         yield return R("variance_axis_unbiased", [3, 5], x => Op.Variance(x, 1, unbiased: true), [1], false, v => RefVar(v, 1)) with { SecondOrder = true };

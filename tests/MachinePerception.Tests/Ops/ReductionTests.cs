@@ -97,3 +97,45 @@ public class ReductionTests
         Assert.Equal(Op.Min(x.To(DType.Float64), [0, 1]).Item(), Op.Min(x, [0, 1]).Item());
     }
 }
+
+/// <summary>The CPU reduction kernels on sizes past their parallel threshold, and their edge values, against loops.</summary>
+public class ReductionKernelTests
+{
+    [Theory]
+    [InlineData(1, 300, 300)]   // [n, inner]: rows at a time
+    [InlineData(300, 300, 1)]   // [outer, n]: one row per output
+    [InlineData(7, 50, 40)]
+    public void Large_reductions_match_loops(int outer, int n, int inner)
+    {
+        var x = new Rng(11).Normal([outer, n, inner], std: 3, dtype: DType.Float64);
+        var v = x.ToDoubleArray();
+        var max = Op.Max(x, 1).ToDoubleArray();
+        var lse = Op.LogSumExp(x, 1).ToDoubleArray();
+        var arg = Op.ArgMin(x, 1).ToDoubleArray();
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                double m = double.NegativeInfinity, lo = double.PositiveInfinity, s = 0;
+                int at = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    double e = v[(o * n + j) * inner + i];
+                    m = Math.Max(m, e);
+                    if (e < lo) { lo = e; at = j; }
+                }
+                for (int j = 0; j < n; j++) s += Math.Exp(v[(o * n + j) * inner + i] - m);
+                Assert.Equal(m, max[o * inner + i]);
+                Assert.Equal(at, arg[o * inner + i]);
+                Assert.Equal(m + Math.Log(s), lse[o * inner + i], 1e-12);
+            }
+    }
+
+    [Fact]
+    public void LogSumExp_of_infinite_columns()
+    {
+        double inf = double.PositiveInfinity;
+        var x = Tensor.FromArray(new double[,] { { -inf, 1, inf }, { -inf, 2, 0 } });
+        Assert.Equal([-inf, 2 + Math.Log(1 + Math.Exp(-1)), inf], Op.LogSumExp(x, 0).ToDoubleArray());
+        Assert.Equal([inf, 2 + Math.Log(1 + Math.Exp(-2))], Op.LogSumExp(x, 1).ToDoubleArray());
+    }
+}
