@@ -20,6 +20,14 @@ public class SoftmaxTests
         for (int i = 0; i < 6; i++) Assert.Equal(expected[i % 3], p[i], tol);
         var lp = Op.LogSoftmax(x).ToDoubleArray();
         for (int i = 0; i < 6; i++) Assert.Equal(Math.Log(expected[i % 3]), lp[i], tol * 10);
+        // along the first axis of the transpose (the path without the backend's row primitive)
+        var pt = Op.Softmax(Op.Transpose(x), 0);
+        var lpt = Op.LogSoftmax(Op.Transpose(x), 0);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(expected[i / 2], pt.ToDoubleArray()[i], tol);
+            Assert.Equal(Math.Log(expected[i / 2]), lpt.ToDoubleArray()[i], tol * 10);
+        }
     }
 
     [Fact]

@@ -28,25 +28,16 @@ public sealed partial class CpuBackend
         }
         CpuParallel.For(outer, (long)n * inner, (o0, o1) =>
         {
-            var column = new T[Math.Max(n, inner)];
-            for (int o = o0; o < o1; o++)
-            {
-                var dst = new Span<T>(y, o * inner, inner);
-                if (ReduceRows(op, x, dst, o, n, inner, column)) continue;
-                for (int i = 0; i < inner; i++)
-                {
-                    for (int j = 0; j < n; j++) column[j] = x[(o * n + j) * inner + i];
-                    dst[i] = ReduceRow(op, column.AsSpan(0, n), []);
-                }
-            }
+            var scratch = new T[inner];
+            for (int o = o0; o < o1; o++) ReduceRows(op, x, new Span<T>(y, o * inner, inner), o, n, inner, scratch);
         });
     }
 
     /// <summary>
-    /// Sum, max, min and log-sum-exp of [n, inner] into dst [inner] a whole row at a time (contiguous, SIMD) rather
-    /// than a strided column at a time. Returns false for the arg-reductions, which go column by column.
+    /// Reduces [n, inner] into dst [inner] a whole row at a time (contiguous reads; SIMD for sum, max, min and
+    /// log-sum-exp) rather than a strided column at a time.
     /// </summary>
-    static bool ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int o, int n, int inner, T[] scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    static void ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int o, int n, int inner, T[] scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> Row(int j) => new(x, (o * n + j) * inner, inner);
         switch (op)
@@ -54,14 +45,14 @@ public sealed partial class CpuBackend
             case ReduceOp.Sum:
                 dst.Clear();
                 for (int j = 0; j < n; j++) TensorPrimitives.Add(dst, Row(j), dst);
-                return true;
+                return;
             case ReduceOp.Max:
             case ReduceOp.Min:
                 Row(0).CopyTo(dst);
                 for (int j = 1; j < n; j++)
                     if (op == ReduceOp.Max) TensorPrimitives.Max(dst, Row(j), dst);
                     else TensorPrimitives.Min(dst, Row(j), dst);
-                return true;
+                return;
             case ReduceOp.LogSumExp:
                 // m + log Σ_j e^{x_j − m} per column, with m the column max (dst holds m, then the result)
                 var m = dst;
@@ -77,9 +68,28 @@ public sealed partial class CpuBackend
                 }
                 for (int i = 0; i < inner; i++)
                     if (!T.IsInfinity(m[i])) m[i] += T.Log(sum[i]); // an infinite max is the answer itself
-                return true;
+                return;
+            case ReduceOp.ArgMax:
+            case ReduceOp.ArgMin:
+                // the running best of each column, replaced only by a strictly better value (ties keep the
+                // first index) or by a first NaN (as the value reductions propagate NaN)
+                var best = scratch.AsSpan(0, inner);
+                Row(0).CopyTo(best);
+                dst.Clear();
+                for (int j = 1; j < n; j++)
+                {
+                    var row = Row(j);
+                    T index = T.CreateTruncating(j);
+                    for (int i = 0; i < inner; i++)
+                    {
+                        T v = row[i], b = best[i];
+                        bool better = op == ReduceOp.ArgMax ? v > b : v < b;
+                        if (better || (T.IsNaN(v) && !T.IsNaN(b))) { best[i] = v; dst[i] = index; }
+                    }
+                }
+                return;
             default:
-                return false;
+                throw new NotSupportedException($"CPU backend: reduction {op}");
         }
     }
 
