@@ -223,7 +223,7 @@ public static partial class Op
 
     /// <summary>
     /// The entries <paramref name="indices"/> of <paramref name="axis"/>, in that order (repeats allowed):
-    /// y[..., j, ...] = x[..., indices[j], ...]. An embedding lookup is IndexSelect(table, 0, tokens) (§3, §12).
+    /// y[..., j, ...] = x[..., indices[j], ...]. An embedding lookup is IndexSelect(table, 0, tokens) (the character model of §3.1).
     /// Backward: scatter-add of g into zeros, so a row picked twice gets both gradients.
     /// </summary>
     public static Tensor IndexSelect(Tensor x, int axis, int[] indices)
@@ -292,7 +292,7 @@ public static partial class Op
 
     /// <summary>
     /// x with <paramref name="value"/> wherever mask ≠ 0 (mask broadcasts to x's shape); e.g. −∞ above the
-    /// diagonal of attention scores for a causal mask (§3). The gradient is 0 at masked positions, g elsewhere.
+    /// diagonal of attention scores for the causal mask M of §3.1. The gradient is 0 at masked positions, g elsewhere.
     /// </summary>
     public static Tensor MaskedFill(Tensor x, Tensor mask, double value)
     {
@@ -304,7 +304,7 @@ public static partial class Op
         return Where(mask.Detach(), Tensor.Full(new Shape(), value, x.DType, x.Device), x);
     }
 
-    /// <summary>One-hot rows: result [labels.Length, classes] with a 1 at (i, labels[i]) (§10.2 cross-entropy targets).</summary>
+    /// <summary>One-hot rows: result [labels.Length, classes] with a 1 at (i, labels[i]) (§10 cross-entropy targets).</summary>
     public static Tensor OneHot(int[] labels, int classes, DType dtype = DType.Float32, Device device = Device.Cpu)
     {
         if (classes < 1) throw new ArgumentException($"one_hot: {classes} classes");

@@ -10,7 +10,7 @@ namespace MachinePerception.Ops;
 public static partial class Op
 {
     /// <summary>
-    /// softmax(x)_j = e^{x_j} / Σ_k e^{x_k} along <paramref name="axis"/> (§10.2 classification, §3 attention weights).
+    /// softmax(x)_j = e^{x_j} / Σ_k e^{x_k} along <paramref name="axis"/> (§3.1 attention weights, §10 cross-entropy).
     /// Backward (Jacobian diag(y) − y yᵀ applied to g): y ⊙ (g − Σ_k g_k y_k).
     /// </summary>
     public static Tensor Softmax(Tensor x, int axis = -1) => SoftmaxAlong(x, axis, log: false);
