@@ -170,13 +170,16 @@ public static partial class Op
 
     /// <summary>
     /// y[..., j, ...] = x[..., index[..., j, ...], ...] along <paramref name="axis"/> (PyTorch's gather): index has x's
-    /// rank and x's sizes on every other axis; its values are integers stored as numbers. Differentiable in x
-    /// (backward: scatter-add of g at the same indices); index is a constant.
+    /// rank and at most x's sizes on every other axis; its values are integers stored as numbers; y has index's shape.
+    /// Differentiable in x (backward: scatter-add of g at the same indices); index is a constant.
     /// </summary>
     public static Tensor Gather(Tensor x, int axis, Tensor index)
     {
         int a = GatherAxis("gather", x, axis, index);
         CheckIndexValues("gather", index, x.Shape[a], a, x.Shape);
+        // an index shorter than x on another axis reads only the leading part of that axis
+        for (int d = 0; d < x.Rank; d++)
+            if (d != a && index.Shape[d] < x.Shape[d]) x = Slice(x, d, 0, index.Shape[d]);
         return GatherUnchecked(x, a, index);
     }
 
@@ -200,8 +203,8 @@ public static partial class Op
 
     /// <summary>
     /// y + (src added at the positions index names along <paramref name="axis"/>): out[..., index[..., j, ...], ...] += src[..., j, ...]
-    /// (PyTorch's scatter_add, out of place). Repeated indices add up. index has src's shape, and y's sizes on every
-    /// other axis. Differentiable in y (backward g) and src (backward: gather of g); index is a constant.
+    /// (PyTorch's scatter_add, out of place). Repeated indices add up. index has src's shape, and at most y's sizes on
+    /// every other axis. Differentiable in y (backward g) and src (backward: gather of g); index is a constant.
     /// </summary>
     public static Tensor ScatterAdd(Tensor y, int axis, Tensor index, Tensor src)
     {
@@ -210,7 +213,16 @@ public static partial class Op
             throw new ArgumentException($"scatter_add: index {index.Shape} and src {src.Shape} must have the same shape");
         int a = GatherAxis("scatter_add", y, axis, index);
         CheckIndexValues("scatter_add", index, y.Shape[a], a, y.Shape);
-        return ScatterAddUnchecked(y, a, index, src);
+        bool covers = true;
+        for (int d = 0; d < y.Rank; d++) covers &= d == a || index.Shape[d] == y.Shape[d];
+        if (covers) return ScatterAddUnchecked(y, a, index, src);
+        // an index shorter than y on another axis adds into the leading part of that axis: scatter into a
+        // block of that size and pad it with zeros to y's shape
+        var block = y.Shape.ToArray();
+        var padding = new (int, int)[y.Rank];
+        for (int d = 0; d < y.Rank; d++)
+            if (d != a) { block[d] = index.Shape[d]; padding[d] = (0, y.Shape[d] - index.Shape[d]); }
+        return y + Pad(ScatterAddToZeros(new Shape(block), a, index, src), padding);
     }
 
     static Tensor ScatterAddUnchecked(Tensor y, int a, Tensor index, Tensor src)
@@ -273,9 +285,9 @@ public static partial class Op
         if (index.Device != x.Device)
             throw new ArgumentException($"{op}: index {index.Shape} is on {index.Device} but x {x.Shape} is on {x.Device}");
         bool fits = index.Rank == x.Rank;
-        for (int d = 0; fits && d < x.Rank; d++) fits = d == a || index.Shape[d] == x.Shape[d];
+        for (int d = 0; fits && d < x.Rank; d++) fits = d == a || index.Shape[d] <= x.Shape[d];
         if (!fits)
-            throw new ArgumentException($"{op}: index {index.Shape} must match {x.Shape} on every axis but {a}");
+            throw new ArgumentException($"{op}: index {index.Shape} must have the rank of {x.Shape} and be no larger on every axis but {a}");
         return a;
     }
 

@@ -98,7 +98,8 @@ public class BadInputTests
         var x = Z(3, 4);
         Throws("gather", () => Op.Gather(x, 1, Tensor.FromArray(new double[,] { { 0 }, { 4 }, { 1 } })), "index value 4", "[1, 0]", "[0, 4)", "[3, 4]");
         Throws("gather", () => Op.Gather(x, 1, Tensor.FromArray(new double[,] { { 0.5 }, { 1 }, { 1 } })), "0.5", "[3, 1]");
-        Throws("gather", () => Op.Gather(x, 1, Tensor.FromArray(new double[,] { { 0 }, { 1 } })), "[2, 1]", "[3, 4]");
+        Throws("gather", () => Op.Gather(x, 1, Z(4, 1)), "[4, 1]", "[3, 4]");
+        Throws("gather", () => Op.Gather(x, 1, Z(3)), "[3]", "[3, 4]");
         Throws("gather", () => Op.Gather(x, 2, Z(3, 1)), "axis 2");
         Throws("scatter_add", () => Op.ScatterAdd(x, 0, Z(2, 4), Z(2, 3)), "[2, 4]", "[2, 3]");
         Throws("scatter_add", () => Op.ScatterAdd(x, 0, Tensor.Full([1, 4], 3, DType.Float64), Z(1, 4)), "index value 3", "[0, 3)");

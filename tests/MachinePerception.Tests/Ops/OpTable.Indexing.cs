@@ -95,6 +95,26 @@ public static partial class OpTable
             return y;
         }) { SecondOrder = true };
 
+        // PyTorch's rule: the index may be shorter than x on the other axes (here axis 1: 2 of 4 columns)
+        double[,] gs = { { 2, 0 }, { 2, 2 } };
+        var gatherSmall = Tensor.FromArray(gs);
+        yield return new OpCase("gather_short_index", S([3, 4]), x => Op.Gather(x[0], 0, gatherSmall.To(x[0].DType)), r =>
+        {
+            var y = Nd.Zeros(2, 2);
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) y[i, j] = r[0][(int)gs[i, j], j];
+            return y;
+        }) { SecondOrder = true };
+        double[,] ss = { { 1, 1 }, { 0, 2 } };
+        var scatterSmall = Tensor.FromArray(ss);
+        yield return new OpCase("scatter_add_short_index", S([3, 4], [2, 2]), x => Op.ScatterAdd(x[0], 1, scatterSmall.To(x[0].DType), x[1]), r =>
+        {
+            var y = new Nd([3, 4], (double[])r[0].Data.Clone());
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) y[i, (int)ss[i, j]] += r[1][i, j];
+            return y;
+        }) { SecondOrder = true };
+
         yield return new OpCase("concat_axis0", S([2, 3], [1, 3], [4, 3]), x => Op.Concat(x, 0), r => RefConcat(r, 0)) { SecondOrder = true };
         yield return new OpCase("concat_axis1", S([2, 1], [2, 3]), x => Op.Concat(x, 1), r => RefConcat(r, 1)) { SecondOrder = true };
         yield return new OpCase("concat_with_empty", S([2, 0], [2, 3]), x => Op.Concat(x, -1), r => RefConcat(r, 1));
