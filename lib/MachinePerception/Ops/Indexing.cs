@@ -177,6 +177,7 @@ public static partial class Op
     {
         int a = GatherAxis("gather", x, axis, index);
         CheckIndexValues("gather", index, x.Shape[a], a, x.Shape);
+        index = SameDType(index, x);
         // an index shorter than x on another axis reads only the leading part of that axis
         for (int d = 0; d < x.Rank; d++)
             if (d != a && index.Shape[d] < x.Shape[d]) x = Slice(x, d, 0, index.Shape[d]);
@@ -213,6 +214,7 @@ public static partial class Op
             throw new ArgumentException($"scatter_add: index {index.Shape} and src {src.Shape} must have the same shape");
         int a = GatherAxis("scatter_add", y, axis, index);
         CheckIndexValues("scatter_add", index, y.Shape[a], a, y.Shape);
+        index = SameDType(index, y);
         bool covers = true;
         for (int d = 0; d < y.Rank; d++) covers &= d == a || index.Shape[d] == y.Shape[d];
         if (covers) return ScatterAddUnchecked(y, a, index, src);
@@ -290,6 +292,9 @@ public static partial class Op
             throw new ArgumentException($"{op}: index {index.Shape} must have the rank of {x.Shape} and be no larger on every axis but {a}");
         return a;
     }
+
+    /// <summary>The index in x's dtype (kernels read both with one element type); a constant of the graph.</summary>
+    static Tensor SameDType(Tensor index, Tensor x) => index.DType == x.DType ? index.Detach() : Cast(index.Detach(), x.DType);
 
     static void CheckIndexValues(string op, Tensor index, int n, int axis, Shape xShape)
     {

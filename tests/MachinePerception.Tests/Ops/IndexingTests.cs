@@ -110,3 +110,18 @@ public class IndexingTests
         Assert.Equal([0, -6 * 0.7, 6 * 1.1, 0], h.ToDoubleArray(), (p, q) => Math.Abs(p - q) < 1e-14);
     }
 }
+
+public class IndexDTypeTests
+{
+    [Fact]
+    public void An_index_of_the_other_dtype_is_accepted()
+    {
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }).RequireGrad();
+        var index = Tensor.FromArray([1f, 0f], 2, 1); // float32 index for a float64 x
+        var y = Op.Gather(x, 1, index);
+        Assert.Equal([2.0, 3.0], y.ToDoubleArray());
+        Op.Sum(y).Backward();
+        Assert.Equal([0.0, 1, 1, 0], x.Grad!.ToDoubleArray());
+        Assert.Equal([1.0, 6, 3, 4], Op.ScatterAdd(x.Detach(), 1, Tensor.FromArray([1f], 1, 1), Tensor.FromArray(new double[,] { { 4 } })).ToDoubleArray());
+    }
+}

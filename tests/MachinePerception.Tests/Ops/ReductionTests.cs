@@ -139,3 +139,19 @@ public class ReductionKernelTests
         Assert.Equal([inf, 2 + Math.Log(1 + Math.Exp(-2))], Op.LogSumExp(x, 1).ToDoubleArray());
     }
 }
+
+public class ArgReductionEdgeTests
+{
+    [Fact]
+    public void Both_kernels_agree_on_nan_and_signed_zero()
+    {
+        // columns of x are the rows of xᵀ: the column kernel (axis 0) and the row kernel (axis 1) must pick the same
+        double nan = double.NaN;
+        var x = Tensor.FromArray(new double[,] { { -0.0, 1, 2 }, { 0.0, nan, 2 }, { 0.0, nan, 5 }, { -0.0, 3, 5 } });
+        var xt = Op.Transpose(x);
+        Assert.Equal(Op.ArgMaxIndices(xt, 1), Op.ArgMaxIndices(x, 0));
+        Assert.Equal(Op.ArgMinIndices(xt, 1), Op.ArgMinIndices(x, 0));
+        Assert.Equal([1, 1, 2], Op.ArgMaxIndices(x, 0));
+        Assert.Equal([0, 1, 0], Op.ArgMinIndices(x, 0));
+    }
+}

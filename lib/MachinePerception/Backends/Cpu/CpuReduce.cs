@@ -71,8 +71,9 @@ public sealed partial class CpuBackend
                 return;
             case ReduceOp.ArgMax:
             case ReduceOp.ArgMin:
-                // the running best of each column, replaced only by a strictly better value (ties keep the
-                // first index) or by a first NaN (as the value reductions propagate NaN)
+                // the running best of each column, replaced only by a strictly better value (ties keep the first
+                // index), by a first NaN, or by +0 over −0 for max (−0 over +0 for min): the same order as
+                // TensorPrimitives.IndexOfMax/IndexOfMin on a contiguous row
                 var best = scratch.AsSpan(0, inner);
                 Row(0).CopyTo(best);
                 dst.Clear();
@@ -83,7 +84,9 @@ public sealed partial class CpuBackend
                     for (int i = 0; i < inner; i++)
                     {
                         T v = row[i], b = best[i];
-                        bool better = op == ReduceOp.ArgMax ? v > b : v < b;
+                        bool better = op == ReduceOp.ArgMax
+                            ? v > b || (v == b && T.IsNegative(b) && !T.IsNegative(v))
+                            : v < b || (v == b && T.IsNegative(v) && !T.IsNegative(b));
                         if (better || (T.IsNaN(v) && !T.IsNaN(b))) { best[i] = v; dst[i] = index; }
                     }
                 }
