@@ -10,8 +10,8 @@ namespace MachinePerception.Nn;
 /// <summary>2-D convolution layer: x [N, C, H, W] → [N, Cout, OutH, OutW], kernel [Cout, C/groups, KH, KW] (§11).</summary>
 public sealed class Conv2d : Layer
 {
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public Tensor Weight => Parameter("weight");
+    public Tensor? Bias => TryParameter("bias");
     public Size2d Stride { get; }
     public Size2d Padding { get; }
     public Size2d Dilation { get; }
@@ -27,8 +27,8 @@ public sealed class Conv2d : Layer
         Groups = groups;
         Shape shape = [outChannels, inChannels / groups, kernelSize.H, kernelSize.W];
         double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        Weight = RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) Bias = RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
+        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
     }
 
     public override Tensor Forward(Tensor x) => Op.Conv2d(x, Weight, Bias, Stride, Padding, Dilation, Groups);
@@ -39,8 +39,8 @@ public sealed class Conv2d : Layer
 /// <summary>1-D convolution layer: x [N, C, L] → [N, Cout, Lout], kernel [Cout, C/groups, K] (§11; WaveNet, §3).</summary>
 public sealed class Conv1d : Layer
 {
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public Tensor Weight => Parameter("weight");
+    public Tensor? Bias => TryParameter("bias");
     public int Stride { get; }
     public int Padding { get; }
     public int Dilation { get; }
@@ -53,8 +53,8 @@ public sealed class Conv1d : Layer
         (Stride, Padding, Dilation, Groups) = (stride, padding, dilation, groups);
         Shape shape = [outChannels, inChannels / groups, kernelSize];
         double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        Weight = RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) Bias = RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
+        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
     }
 
     public override Tensor Forward(Tensor x) => Op.Conv1d(x, Weight, Bias, Stride, Padding, Dilation, Groups);
@@ -68,8 +68,8 @@ public sealed class Conv1d : Layer
 /// </summary>
 public sealed class ConvTranspose2d : Layer
 {
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public Tensor Weight => Parameter("weight");
+    public Tensor? Bias => TryParameter("bias");
     public Size2d Stride { get; }
     public Size2d Padding { get; }
     public Size2d OutputPadding { get; }
@@ -89,8 +89,8 @@ public sealed class ConvTranspose2d : Layer
         // Init.Fans reads this [Cin, Cout/groups, KH, KW] layout's axis 1, so fan_in = (Cout/groups)·taps: the fan_in of
         // the convolution this layer is the adjoint of (the usual convention for transposed convolutions)
         double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        Weight = RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) Bias = RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
+        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
     }
 
     public override Tensor Forward(Tensor x) => Op.ConvTranspose2d(x, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups);

@@ -13,7 +13,7 @@ public sealed class Embedding : Module
 {
     public int Count { get; }
     public int Dimension { get; }
-    public Tensor Weight { get; }
+    public Tensor Weight => Parameter("weight"); // [count, dim]
 
     public Embedding(int count, int dimension, Rng rng, DType dtype = DType.Float32)
     {
@@ -21,7 +21,7 @@ public sealed class Embedding : Module
             throw new ArgumentException($"Embedding: sizes must be positive, got count = {count}, dimension = {dimension}");
         Count = count;
         Dimension = dimension;
-        Weight = RegisterParameter("weight", Init.Normal([count, dimension], rng, 0, 1, dtype));
+        RegisterParameter("weight", Init.Normal([count, dimension], rng, 0, 1, dtype));
     }
 
     /// <summary>The rows of the tokens: [tokens.Length, dim].</summary>

@@ -14,8 +14,8 @@ public sealed class LayerNorm : Layer
 {
     public int[] NormalizedShape { get; }
     public double Epsilon { get; }
-    public Tensor? Gain { get; }
-    public Tensor? Shift { get; }
+    public Tensor? Gain => TryParameter("weight");
+    public Tensor? Shift => TryParameter("bias");
 
     public LayerNorm(int[] normalizedShape, double epsilon = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
@@ -25,8 +25,8 @@ public sealed class LayerNorm : Layer
         Epsilon = epsilon;
         if (affine)
         {
-            Gain = RegisterParameter("weight", Init.Constant(NormalizedShape, 1, dtype));
-            Shift = RegisterParameter("bias", Init.Zeros(NormalizedShape, dtype));
+            RegisterParameter("weight", Init.Constant(NormalizedShape, 1, dtype));
+            RegisterParameter("bias", Init.Zeros(NormalizedShape, dtype));
         }
     }
 
@@ -61,10 +61,10 @@ public abstract class BatchNorm : Layer
     public int Channels { get; }
     public double Epsilon { get; }
     public double Momentum { get; }
-    public Tensor? Gain { get; }
-    public Tensor? Shift { get; }
-    public Tensor RunningMean { get; }
-    public Tensor RunningVariance { get; }
+    public Tensor? Gain => TryParameter("weight");
+    public Tensor? Shift => TryParameter("bias");
+    public Tensor RunningMean => Buffer("running_mean");
+    public Tensor RunningVariance => Buffer("running_var");
     readonly int[] ranks;
 
     protected BatchNorm(int channels, double epsilon, double momentum, bool affine, DType dtype, int[] ranks)
@@ -77,11 +77,11 @@ public abstract class BatchNorm : Layer
         this.ranks = ranks;
         if (affine)
         {
-            Gain = RegisterParameter("weight", Init.Constant([channels], 1, dtype));
-            Shift = RegisterParameter("bias", Init.Zeros([channels], dtype));
+            RegisterParameter("weight", Init.Constant([channels], 1, dtype));
+            RegisterParameter("bias", Init.Zeros([channels], dtype));
         }
-        RunningMean = RegisterBuffer("running_mean", Init.Zeros([channels], dtype));
-        RunningVariance = RegisterBuffer("running_var", Init.Constant([channels], 1, dtype));
+        RegisterBuffer("running_mean", Init.Zeros([channels], dtype));
+        RegisterBuffer("running_var", Init.Constant([channels], 1, dtype));
     }
 
     public override Tensor Forward(Tensor x)

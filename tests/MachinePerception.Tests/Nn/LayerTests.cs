@@ -178,6 +178,25 @@ public class LayerTests
         Assert.All(net.Parameters(), p => Assert.Null(p.Grad));
     }
 
+    [Fact]
+    public void To_dtype_converts_parameters_and_buffers_into_new_named_leaves()
+    {
+        var rng = new Rng(12);
+        var net = new Sequential(new Linear(3, 4, rng), new BatchNorm1d(4), new Tanh(), new Linear(4, 2, rng));
+        var before = net.Parameters().Select(p => p.ToDoubleArray()).ToArray();
+        net.To(F64);
+        Assert.All(net.Parameters(), p => Assert.True(p.DType == F64 && p.IsLeaf && p.RequiresGrad));
+        Assert.All(net.NamedBuffers(), b => Assert.Equal(F64, b.Value.DType));
+        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias"], net.NamedParameters().Select(p => p.Name));
+        Assert.All(net.NamedParameters(), p => Assert.EndsWith("." + p.Value.Name, p.Name));
+        Assert.Equal(before, net.Parameters().Select(p => p.ToDoubleArray()));
+        Assert.Same(net.Parameters()[0], ((Linear)net[0]).Weight); // the layer reads the converted tensor
+        CheckGradients(net, net.Forward, rng.Normal([5, 3], dtype: F64));
+        var p0 = net.Parameters()[0];
+        net.To(Device.Cpu); // already there: nothing is replaced
+        Assert.Same(p0, net.Parameters()[0]);
+    }
+
     sealed class Twice : Module
     {
         public Twice()
