@@ -138,6 +138,7 @@ public abstract class Module
         {
             var (name, b) = buffers[i];
             var moved = convert(b.Detach());
+            if (ReferenceEquals(moved.Storage, b.Storage)) continue;
             moved.Name = name;
             buffers[i] = (name, moved);
         }

@@ -133,4 +133,25 @@ public class ConvolutionLayerTests
         var x = Assert.Throws<ArgumentException>(() => new Conv2d(2, 3, 3, new Rng(1)).Forward(Tensor.Zeros([1, 4, 5, 5])));
         Assert.StartsWith("conv2d:", x.Message);
     }
+
+    [Fact]
+    public void Pooling_layers_take_window_maxima_and_means()
+    {
+        var x = Tensor.FromArray([.. Enumerable.Range(0, 16).Select(i => (double)((i * 7) % 16))], 1, 1, 4, 4);
+        var xv = x.ToDoubleArray();
+        var max = new MaxPool2d(2).Forward(x).ToDoubleArray();
+        var avg = new AvgPool2d(2).Forward(x).ToDoubleArray();
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++)
+            {
+                double[] window = [xv[(2 * i) * 4 + 2 * j], xv[(2 * i) * 4 + 2 * j + 1], xv[(2 * i + 1) * 4 + 2 * j], xv[(2 * i + 1) * 4 + 2 * j + 1]];
+                Assert.Equal(window.Max(), max[i * 2 + j]);
+                Assert.Equal(window.Average(), avg[i * 2 + j], 14);
+            }
+        // a small CNN as one Sequential, with its gradients checked end to end
+        var rng = new Rng(6);
+        var cnn = new Sequential(new Conv2d(1, 2, 3, rng, padding: 1, dtype: F64), new Tanh(), new AvgPool2d(2), new Flatten(), new Linear(8, 3, rng, dtype: F64));
+        LayerTests.CheckGradients(cnn, cnn.Forward, rng.Normal([2, 1, 4, 4], dtype: F64));
+        Assert.Equal(new Shape(2, 3), cnn.Forward(rng.Normal([2, 1, 4, 4], dtype: F64)).Shape);
+    }
 }
