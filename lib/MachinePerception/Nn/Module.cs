@@ -21,7 +21,10 @@ public abstract class Module
     /// <summary>True in training mode (the default): Dropout drops, BatchNorm uses batch statistics.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>Registers a trainable parameter: makes it a leaf that requires a gradient and names it.</summary>
+    /// <summary>
+    /// Registers a trainable parameter: makes it a leaf that requires a gradient and names it. Read it back with
+    /// <see cref="Parameter"/> rather than keeping the returned tensor in a field, so that <see cref="To(Device)"/> reaches it.
+    /// </summary>
     protected Tensor RegisterParameter(string name, Tensor value)
     {
         CheckName(name);
