@@ -96,6 +96,8 @@ public class ConvolutionTests
     [InlineData(1, 4, 6, 7, 6, 2, 3, 1, 2, 1, 1, 1, 2, 2)]
     [InlineData(2, 3, 5, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3)]  // depthwise
     [InlineData(1, 4, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 4)]  // depthwise with a channel multiplier, 1×1 kernel
+    [InlineData(2, 2, 1, 1, 3, 5, 5, 1, 1, 2, 2, 1, 1, 1)]  // padding wider than the input: whole taps fall in it
+    [InlineData(1, 1, 2, 1, 2, 3, 3, 2, 1, 3, 3, 1, 2, 1)]
     public void Conv2d_matches_the_loop_definition(int n, int c, int h, int w, int cout, int kh, int kw,
         int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
@@ -111,6 +113,42 @@ public class ConvolutionTests
             Assert.Equal(new Shape(n, cout, oh, ow), y.Shape);
             Assert.Equal(dtype, y.DType);
             Close(expected, y, tol);
+        }
+    }
+
+    [Fact]
+    public void Random_geometries_match_the_loop_definitions()
+    {
+        // sizes, strides, paddings (up to wider than the input), dilations and groups drawn at random
+        var rng = new Rng(130);
+        int tested = 0;
+        while (tested < 40)
+        {
+            int groups = rng.NextInt(1, 4), c = groups * rng.NextInt(1, 3), cout = groups * rng.NextInt(1, 3);
+            int n = rng.NextInt(1, 3), h = rng.NextInt(1, 7), w = rng.NextInt(1, 7), kh = rng.NextInt(1, 4), kw = rng.NextInt(1, 4);
+            int sh = rng.NextInt(1, 4), sw = rng.NextInt(1, 4), ph = rng.NextInt(0, 4), pw = rng.NextInt(0, 4), dh = rng.NextInt(1, 3), dw = rng.NextInt(1, 3);
+            if (dh * (kh - 1) + 1 > h + 2 * ph || dw * (kw - 1) + 1 > w + 2 * pw) continue;
+            var xv = rng.Normal([n, c, h, w], dtype: DType.Float64).ToDoubleArray();
+            var wv = rng.Normal([cout, c / groups, kh, kw], dtype: DType.Float64).ToDoubleArray();
+            var expected = RefConv2d(xv, n, c, h, w, wv, cout, kh, kw, null, sh, sw, ph, pw, dh, dw, groups, out int oh, out int ow);
+            var y = Op.Conv2d(Tensor.FromArray(xv, n, c, h, w), Tensor.FromArray(wv, cout, c / groups, kh, kw),
+                stride: (sh, sw), padding: (ph, pw), dilation: (dh, dw), groups: groups);
+            Assert.Equal(new Shape(n, cout, oh, ow), y.Shape);
+            Close(expected, y, 1e-12);
+
+            // the transposed convolution of the same draw, read as [Cin = c, Cout/G, kh, kw] weights on an h × w input
+            int og = rng.NextInt(1, 3), oph = rng.NextInt(0, sh), opw = rng.NextInt(0, sw);
+            int th = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1, tw = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+            if (th >= 1 && tw >= 1)
+            {
+                var wt = rng.Normal([c, og, kh, kw], dtype: DType.Float64).ToDoubleArray();
+                var et = RefConvTranspose2d(xv, n, c, h, w, wt, og, kh, kw, null, sh, sw, ph, pw, oph, opw, dh, dw, groups, out _, out _);
+                var yt = Op.ConvTranspose2d(Tensor.FromArray(xv, n, c, h, w), Tensor.FromArray(wt, c, og, kh, kw),
+                    stride: (sh, sw), padding: (ph, pw), outputPadding: (oph, opw), dilation: (dh, dw), groups: groups);
+                Assert.Equal(new Shape(n, og * groups, th, tw), yt.Shape);
+                Close(et, yt, 1e-12);
+            }
+            tested++;
         }
     }
 
@@ -224,6 +262,11 @@ public class ConvolutionTests
         var c = rng.Normal([2, 18, g.OutH * g.OutW], dtype: DType.Float64);
         double lhs = Dot(Op.Im2Col(x, g), c), rhs = Dot(x, Op.Col2Im(c, g));
         Assert.Equal(lhs, rhs, 1e-10);
+        // padding wider than the input, so some taps see only padding
+        var wide = new ConvGeometry(1, 2, 1, 2, 5, 4, StrideH: 1, StrideW: 2, PadH: 2, PadW: 3);
+        var xw = rng.Normal([1, 2, 1, 2], dtype: DType.Float64);
+        var cw = rng.Normal([1, 40, wide.OutH * wide.OutW], dtype: DType.Float64);
+        Assert.Equal(Dot(Op.Im2Col(xw, wide), cw), Dot(xw, Op.Col2Im(cw, wide)), 1e-10);
     }
 
     [Theory]
@@ -431,6 +474,25 @@ public class ConvolutionTests
         Assert.True(tested > 20, $"only {tested} geometries fit");
     }
 
+    [Fact]
+    public void Valid_output_range_of_a_tap_matches_brute_force()
+    {
+        // the kernels' inner loops rely on: o in [lo, hi) ⇔ 0 ≤ o·stride − pad + offset < size
+        var rng = new Rng(120);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int size = rng.NextInt(1, 8), stride = rng.NextInt(1, 4), pad = rng.NextInt(0, 5), offset = rng.NextInt(0, 9), outSize = rng.NextInt(1, 8);
+            var (lo, hi) = CpuBackend.ValidRange(outSize, size, stride, pad, offset);
+            Assert.InRange(lo, 0, outSize);
+            Assert.InRange(hi, lo, outSize);
+            for (int o = 0; o < outSize; o++)
+            {
+                int i = o * stride - pad + offset;
+                Assert.True((i >= 0 && i < size) == (o >= lo && o < hi), $"size {size}, stride {stride}, pad {pad}, offset {offset}, o {o}: [{lo}, {hi})");
+            }
+        }
+    }
+
     // ---------- bad input ----------
 
     static void Throws(string op, Action call, params string[] mentions)
@@ -454,6 +516,7 @@ public class ConvolutionTests
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3]), Tensor.Zeros([4])), "bias", "[4]");
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3]), stride: 0), "stride");
         Throws("conv2d", () => Op.Conv2d(x, Tensor.Zeros([3, 4, 3, 3], DType.Float64)), "dtypes");
+        Throws("conv2d", () => Op.Conv2d(Tensor.Zeros([0, 4, 5, 5]), Tensor.Zeros([3, 4, 3, 3])), "empty", "[0, 4, 5, 5]");
         Throws("conv1d", () => Op.Conv1d(Tensor.Zeros([1, 2, 4]), Tensor.Zeros([1, 2, 6])), "larger than the padded input", "[1, 2, 4]");
         Throws("conv_transpose2d", () => Op.ConvTranspose2d(x, Tensor.Zeros([3, 2, 3, 3])), "[3, 2, 3, 3]", "[2, 4, 5, 5]");
         Throws("conv_transpose2d", () => Op.ConvTranspose2d(x, Tensor.Zeros([4, 2, 3, 3]), stride: 2, outputPadding: 2), "output padding");

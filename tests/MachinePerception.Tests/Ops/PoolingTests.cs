@@ -86,6 +86,44 @@ public class PoolingTests
     }
 
     [Fact]
+    public void Random_geometries_match_the_loop_definition()
+    {
+        var rng = new Rng(12);
+        int tested = 0;
+        while (tested < 40)
+        {
+            int h = rng.NextInt(1, 8), w = rng.NextInt(1, 8), kh = rng.NextInt(1, 5), kw = rng.NextInt(1, 5);
+            int sh = rng.NextInt(1, 4), sw = rng.NextInt(1, 4), ph = rng.NextInt(0, kh / 2 + 1), pw = rng.NextInt(0, kw / 2 + 1);
+            if (kh > h + 2 * ph || kw > w + 2 * pw) continue;
+            var xv = rng.Normal([2, 1, h, w], dtype: DType.Float64).ToDoubleArray();
+            var (max, arg, avg, oh, ow) = RefPool(xv, 2, h, w, kh, kw, sh, sw, ph, pw);
+            var x = Tensor.FromArray(xv, 2, 1, h, w);
+            var r = Op.MaxPool2dWithIndices(x, (kh, kw), (sh, sw), (ph, pw));
+            Assert.Equal(new Shape(2, 1, oh, ow), r.Values.Shape);
+            Close(max, r.Values, 0);
+            Assert.Equal(arg.Select(i => (double)i).ToArray(), r.Indices.ToDoubleArray());
+            Close(avg, Op.AvgPool2d(x, (kh, kw), (sh, sw), (ph, pw)), 1e-12);
+            tested++;
+        }
+    }
+
+    [Fact]
+    public void Ties_go_to_the_first_position_and_padding_never_wins()
+    {
+        // a constant −1 image: with padding read as 0 the maximum would be 0; every position ties, so the argmax is
+        // each window's first (top-left) position inside the image
+        int h = 4, w = 5;
+        var x = Tensor.Full([1, 1, h, w], -1, DType.Float64);
+        var r = Op.MaxPool2dWithIndices(x, 3, 2, 1);
+        Assert.All(r.Values.ToDoubleArray(), v => Assert.Equal(-1, v));
+        var expected = new List<double>();
+        for (int i = 0; i < r.Values.Shape[2]; i++)
+            for (int j = 0; j < r.Values.Shape[3]; j++)
+                expected.Add(Math.Max(0, 2 * i - 1) * w + Math.Max(0, 2 * j - 1));
+        Assert.Equal(expected, r.Indices.ToDoubleArray());
+    }
+
+    [Fact]
     public void Stride_defaults_to_the_kernel()
     {
         var x = new Rng(1).Normal([1, 2, 6, 7]);
@@ -238,6 +276,7 @@ public class PoolingTests
         var r = Op.MaxPool2dWithIndices(x, 2);
         Throws("max_unpool2d", () => Op.MaxUnpool2d(r.Values, Tensor.Zeros([1, 2, 2, 3]), (4, 5)), "[1, 2, 2, 3]", "[1, 2, 2, 2]");
         Throws("max_unpool2d", () => Op.MaxUnpool2d(r.Values, r.Indices, (2, 2)), "[1, 2, 2, 2]");
+        Throws("avg_pool2d", () => Op.AvgPool2d(Tensor.Zeros([1, 0, 4, 4]), 2), "empty", "[1, 0, 4, 4]");
         Throws("upsample", () => Op.Upsample(x, 0), "scale");
     }
 }
