@@ -31,6 +31,8 @@ public class ClassificationLossTests
         Assert.Equal(terms.Sum(), Losses.Nll(Op.LogSoftmax(z, 1), labels, Reduction.Sum).Item(), 13);
         var r = GradCheck.Run(x => Losses.CrossEntropy(x[0], labels, Reduction.None), [z]);
         Assert.True(r.Passed, r.Summary);
+        var rn = GradCheck.Run(x => Losses.Nll(x[0], labels), [Op.LogSoftmax(z, 1)]);
+        Assert.True(rn.Passed, rn.Summary);
         // gradient of the mean: (softmax(z) − onehot(y)) / B
         var zg = z.Clone().RequireGrad();
         Losses.CrossEntropy(zg, labels).Backward();

@@ -153,5 +153,8 @@ public class ConvolutionLayerTests
         var cnn = new Sequential(new Conv2d(1, 2, 3, rng, padding: 1, dtype: F64), new Tanh(), new AvgPool2d(2), new Flatten(), new Linear(8, 3, rng, dtype: F64));
         LayerTests.CheckGradients(cnn, cnn.Forward, rng.Normal([2, 1, 4, 4], dtype: F64));
         Assert.Equal(new Shape(2, 3), cnn.Forward(rng.Normal([2, 1, 4, 4], dtype: F64)).Shape);
+        // max pooling: random normal inputs have no ties within the finite-difference step
+        var pool = new MaxPool2d(2, stride: 1);
+        LayerTests.CheckGradients(pool, pool.Forward, rng.Normal([1, 2, 3, 3], dtype: F64));
     }
 }
