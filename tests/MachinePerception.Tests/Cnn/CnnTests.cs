@@ -111,3 +111,14 @@ public class CnnTests
         Assert.InRange(accuracy, 0.5, 1.0);
     }
 }
+
+public class TranslationTests
+{
+    [Fact]
+    public void Shift_moves_pixels_and_fills_with_zeros()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 1, 1, 3, 3);
+        Assert.Equal([0, 0, 0, 0, 1, 2, 0, 4, 5], Translation.Shift(x, 1, 1).ToDoubleArray());
+        Assert.Equal([5, 6, 0, 8, 9, 0, 0, 0, 0], Translation.Shift(x, -1, -1).ToDoubleArray());
+    }
+}
