@@ -67,6 +67,7 @@ internal sealed class CellOutputSink(TextWriter terminal) : INotebookHost
         lock (gate)
         {
             // One line redrawn in place with a carriage return, wiped when it ends.
+            if (line is null && statusLength == 0) return;
             var text = line is null ? "" : "  " + line;
             terminal.Write("\r" + text.PadRight(statusLength) + (line is null ? "\r" : ""));
             statusLength = line is null ? 0 : text.Length;

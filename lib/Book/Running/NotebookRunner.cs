@@ -160,7 +160,7 @@ public static class NotebookRunner
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(folder))
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithEmitDebugInformation(false);
+            .WithEmitDebugInformation(true);
     }
 
     static bool IsManaged(string file)
@@ -227,7 +227,7 @@ public static class NotebookRunner
         }
     }
 
-    // Keeps the frames from the throw down to the first frame of the cell itself; the script engine's own frames
+    // Keeps the frames from the throw down to the last frame of the cell itself; the script engine's own frames
     // below it say nothing to the reader and change with the Roslyn version.
     static List<string> TrimmedTrace(Exception e)
     {
@@ -235,19 +235,20 @@ public static class NotebookRunner
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x != e) frames.Add($" ---> {x.GetType().Name}: {x.Message}");
-            foreach (var line in (x.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var frame = line.TrimEnd('\r');
-                if (frame.Contains("--- End of stack trace", StringComparison.Ordinal)) continue;
-                frames.Add(frame);
-                if (frame.Contains("Submission#", StringComparison.Ordinal)) break;
-            }
+            // A cell's frames carry its line number with an empty file name (" in :line 3").
+            var lines = (x.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => CellLine.Replace(l.TrimEnd('\r'), " (cell line $1)"))
+                .Where(l => !l.Contains("--- End of stack trace", StringComparison.Ordinal))
+                .ToList();
+            int last = lines.FindLastIndex(l => l.Contains("Submission#", StringComparison.Ordinal));
+            frames.AddRange(last < 0 ? lines : lines.Take(last + 1));
         }
-        return frames.Take(30).ToList();
+        return frames.Take(40).ToList();
     }
 
     // ---------- making outputs the same on every machine and run ----------
 
+    static readonly Regex CellLine = new(@" in :line (\d+)$", RegexOptions.Compiled);
     static readonly Regex Guid = new("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", RegexOptions.Compiled);
     static readonly Regex SourceLocation = new(@" in (/[^\s:]+|[A-Za-z]:\\[^:]+):line (\d+)", RegexOptions.Compiled);
 

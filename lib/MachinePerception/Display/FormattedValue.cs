@@ -19,8 +19,8 @@ public sealed class FormattedValue
         Data = data;
     }
 
-    /// <summary>The text/plain form, or a short stand-in when the value has none (HTML only).</summary>
-    public string PlainText => Data.TryGetValue(Plain, out var p) ? p : Data.ContainsKey(Png) ? "<image>" : "<html>";
+    /// <summary>The text/plain form; for HTML-only values the HTML source (what a terminal can show).</summary>
+    public string PlainText => Data.TryGetValue(Plain, out var p) ? p : Data.TryGetValue(Html, out var h) ? h : "<image>";
 
     /// <summary>
     /// Only the requested MIME types (as <c>display(x, "text/plain")</c> asks). A requested text/html that the
