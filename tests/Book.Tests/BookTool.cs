@@ -17,12 +17,15 @@ public static class BookTool
 
     public static Result Run(params string[] args) => Run(TimeSpan.FromMinutes(3), args);
 
-    public static Result Run(TimeSpan limit, params string[] args)
+    public static Result Run(TimeSpan limit, params string[] args) => Process(limit, null, [Dll, .. args]);
+
+    /// <summary>Runs <c>dotnet</c> with these arguments and collects its output.</summary>
+    public static Result Process(TimeSpan limit, string? folder, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
+        if (folder is not null) start.WorkingDirectory = folder;
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
+        using var p = System.Diagnostics.Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(limit))

@@ -160,7 +160,7 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
         var before = File.ReadAllBytes(path);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true };
         foreach (var a in new[] { Dll, "run", path, "--timeout", "120" }) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
+        using var p = System.Diagnostics.Process.Start(start)!;
         // Wait until the hanging cell has started, then kill the run as a crash would.
         var line = "";
         while (line is not null && !line.Contains("cell 1/3")) line = p.StandardError.ReadLine();
