@@ -90,7 +90,8 @@ public static class NotebookRunner
             Check.Out = Console.Out;
             Notebook.Host = sink;
             ElementIds.Reset();
-            Environment.SetEnvironmentVariable(Notebook.SmokeVariable, options.Smoke ? "1" : null);
+            // --smoke switches smoke mode on; BOOK_SMOKE=1 already set in the environment keeps it on.
+            Environment.SetEnvironmentVariable(Notebook.SmokeVariable, options.Smoke || savedSmoke == "1" ? "1" : null);
 
             var scriptOptions = ScriptOptionsFor(folder);
             ScriptState<object>? state = CSharpScript.Create(Preamble, scriptOptions).RunAsync().GetAwaiter().GetResult();
