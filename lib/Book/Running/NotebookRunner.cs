@@ -111,6 +111,7 @@ public static class NotebookRunner
                 cell["execution_count"] = ++executed;
                 sink.BeginCell(outputs);
                 var cellClock = Stopwatch.StartNew();
+                sink.Status($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} running");
                 var outcome = Execute(NotebookDocument.Source(cell), state, scriptOptions, options.CellTimeout);
                 sink.Status(null);
                 options.Progress.WriteLine($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} (code {executed}/{codeCells}) " +
