@@ -118,6 +118,7 @@ public static class NotebookRunner
                                            $"{cellClock.Elapsed.TotalSeconds:F2} s" + (outcome.Error is null ? "" : $"  {outcome.Error.Ename}"));
                 if (outcome.State is not null) state = outcome.State;
                 if (outcome.Value is { } value) sink.Show(DisplayFormatter.Format(value));
+                sink.EndCell();
                 if (outcome.Error is { } error)
                 {
                     outputs.Add(NotebookDocument.ErrorOutput(error.Ename, error.Evalue, error.Traceback(i + 1)));
@@ -133,6 +134,7 @@ public static class NotebookRunner
         }
         finally
         {
+            sink.Close();
             Console.SetOut(savedOut);
             Console.SetError(savedError);
             Check.Out = savedCheckOut;
