@@ -145,6 +145,18 @@ public sealed class ExportRulesTests
     }
 
     [Fact]
+    public void A_cell_tagged_raises_exception_is_wrapped_so_the_app_goes_on()
+    {
+        var path = Notebook("var y = 1;", "throw new Exception(\"on purpose\");", "Console.WriteLine(y);");
+        var doc = JsonNode.Parse(File.ReadAllText(path))!;
+        doc["cells"]![1]!["metadata"] = new JsonObject { ["tags"] = new JsonArray("raises-exception") };
+        File.WriteAllText(path, NotebookJson.Write(doc));
+        var code = ChapterExporter.Export(path, path + ".cs");
+        Assert.Contains("try\n{\n    throw new Exception(\"on purpose\");\n}\ncatch (Exception e)", code);
+        Assert.Contains("Console.WriteLine(y);", code);
+    }
+
+    [Fact]
     public void A_name_declared_in_two_cells_is_refused_with_both_cell_numbers()
     {
         var path = Notebook("var x = 1;", "Console.WriteLine(x);", "var x = 2;");

@@ -172,6 +172,18 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     }
 
     [Fact]
+    public void Several_chapters_run_one_process_each_and_a_failure_is_reported_at_the_end()
+    {
+        var failing = Copy("compile-error.ipynb");
+        var passing = Copy("raises.ipynb");
+        var r = Run("run", failing, passing);
+        Assert.Equal(1, r.Code);
+        Assert.Contains("book run: 2 chapters in", r.StdErr);
+        Assert.EndsWith("failed: compile-error", r.StdErr.TrimEnd());
+        Assert.Equal(3, Load(passing)["cells"]!.AsArray().Count(c => c!["execution_count"] is not null));   // ran after the failure
+    }
+
+    [Fact]
     public void Unknown_chapters_and_options_are_refused()
     {
         var r = Run("run", "no-such-chapter");

@@ -206,6 +206,8 @@ public static class NotebookRunner
         {
             var diagnostics = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
             if (diagnostics.Count == 0) diagnostics.Add(e.Message);
+            if (diagnostics.Any(d => d.Contains("'nuget:", StringComparison.OrdinalIgnoreCase)))
+                diagnostics.Add("the book runner does not fetch NuGet packages: reference the library, which brings its dependencies");
             return new Outcome(null, null, new CellError("CompilationError", diagnostics[0], diagnostics), false);
         }
         catch (Exception e)
