@@ -135,9 +135,14 @@ public sealed class ExportRulesTests
         {
             ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
             {
-                ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["source"] = NotebookDocument.Lines(c),
+                ["cell_type"] = "code",
+                ["metadata"] = new JsonObject(),
+                ["outputs"] = new JsonArray(),
+                ["source"] = NotebookDocument.Lines(c),
             }).ToArray()),
-            ["metadata"] = NotebookDocument.PolyglotMetadata(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
+            ["metadata"] = NotebookDocument.PolyglotMetadata(),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
         };
         var path = Path.Combine(Directory.CreateTempSubdirectory("book-export-rules-").FullName, "ch.ipynb");
         File.WriteAllText(path, NotebookJson.Write(doc));
