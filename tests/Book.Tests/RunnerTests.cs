@@ -136,6 +136,16 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     }
 
     [Fact]
+    public void A_value_that_cannot_be_formatted_is_the_cells_error_and_the_file_is_still_written()
+    {
+        var path = Copy("bad-value.ipynb");
+        Assert.Equal(1, Run("run", path).Code);
+        var error = Outputs(Load(path), 1).Single()!;
+        Assert.Equal("InvalidOperationException", error["ename"]!.GetValue<string>());
+        Assert.Equal("cannot print", error["evalue"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_cell_tagged_raises_exception_may_fail_and_the_run_goes_on()
     {
         var path = Copy("raises.ipynb");

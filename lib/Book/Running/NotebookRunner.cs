@@ -117,7 +117,12 @@ public static class NotebookRunner
                 options.Progress.WriteLine($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} (code {executed}/{codeCells}) " +
                                            $"{cellClock.Elapsed.TotalSeconds:F2} s" + (outcome.Error is null ? "" : $"  {outcome.Error.Ename}"));
                 if (outcome.State is not null) state = outcome.State;
-                if (outcome.Value is { } value) sink.Show(DisplayFormatter.Format(value));
+                if (outcome.Value is { } value)
+                {
+                    // Formatting runs the value's own code (ToString, property getters): a throw there is the cell's error.
+                    try { sink.Show(DisplayFormatter.Format(value)); }
+                    catch (Exception e) { outcome = outcome with { Error = CellError.From(e) }; }
+                }
                 sink.EndCell();
                 if (outcome.Error is { } error)
                 {
