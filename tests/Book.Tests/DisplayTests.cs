@@ -173,8 +173,10 @@ public sealed class DisplayTests
             var h = Kernel.display("one");
             Kernel.HTML("<b>x</b>").Display();
             h.Update("two");
+            Notebook.Show(3);
             Assert.Equal("two", host.Shown[0].Data[FormattedValue.Plain]);
             Assert.Equal("<b>x</b>", host.Shown[1].Data[FormattedValue.Html]);
+            Assert.Equal("3", host.Shown[2].Data[FormattedValue.Plain]);
         }
         finally { Notebook.Host = saved; }
     }

@@ -17,6 +17,12 @@ public static class Notebook
     /// <summary>The full-run value, or the smoke value in smoke mode: <c>int epochs = Notebook.Choose(full: 50, smoke: 2);</c></summary>
     public static T Choose<T>(T full, T smoke) => Smoke ? smoke : full;
 
+    /// <summary>
+    /// Shows a value as an output of the running cell, from library code (a chart, a table of results): the same as
+    /// a cell's <c>display(value)</c>, without needing the kernel's names.
+    /// </summary>
+    public static DisplayHandle Show(object? value) => Host.Show(DisplayFormatter.Format(value));
+
     static INotebookHost? host;
 
     /// <summary>
