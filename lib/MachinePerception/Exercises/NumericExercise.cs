@@ -24,6 +24,12 @@ public abstract class NumericExercise(int seed) : Exercise(seed)
     /// <summary>A mistake whose wrong answer has the same shape as the correct one.</summary>
     protected Mistake Wrong(string name, string why, double[] values) => new(name, why, values, AnswerShape);
 
+    /// <summary>Whether an answer of the right shape counts as correct: by default, within the tolerance of the reference.</summary>
+    internal virtual bool IsEquivalent(double[] values, double[] reference) => Tolerance.Close(values, reference);
+
+    /// <summary>The feedback for an accepted answer (an exercise may add a remark, e.g. "a multiple of n is the same plane").</summary>
+    protected virtual Feedback Accepted(double[] values, double[] reference) => Feedback.Correct(Tolerance);
+
     protected string Expected => $"Expected {NumericAnswer.Describe(AnswerShape)}"
         + (AnswerShape.Length == 2 ? " (a double[,], a double[][], a Tensor, or text such as \"1 2 3; 4 5 6\")."
            : AnswerShape.Length == 1 ? " (a double[], a Tensor, or text such as \"1, 2, 3\")." : ".");
@@ -40,13 +46,13 @@ public abstract class NumericExercise(int seed) : Exercise(seed)
         var shape = AnswerShape;
         var reference = Reference();
         var tol = Tolerance;
-        if (a.HasShape(shape) && tol.Close(a.Values, reference)) return Feedback.Correct(tol);
+        if (a.HasShape(shape) && IsEquivalent(a.Values, reference)) return Accepted(a.Values, reference);
 
         foreach (var m in Mistakes())
         {
             if (m.Values.Any(v => !double.IsFinite(v))) continue;
             bool sameShape = m.Shape.SequenceEqual(shape);
-            if (sameShape && tol.Close(m.Values, reference)) continue; // indistinguishable from the right answer for this seed
+            if (sameShape && IsEquivalent(m.Values, reference)) continue; // indistinguishable from the right answer for this seed
             if (a.HasShape(m.Shape) && tol.Close(a.Values, m.Values)) return Feedback.Recognised(m.Name, m.Why, tol);
         }
 
@@ -113,6 +119,9 @@ public abstract class ChoiceExercise(int seed) : Exercise(seed)
 {
     /// <summary>The options in the order shown, each with why it is wrong (null for the correct one).</summary>
     protected abstract IReadOnlyList<(string Option, string? WhyWrong)> Options { get; }
+
+    /// <summary>The correct option's text (for tests).</summary>
+    internal string CorrectOption => Options.First(o => o.WhyWrong is null).Option;
 
     static string Letter(int i) => ((char)('a' + i)).ToString();
 
