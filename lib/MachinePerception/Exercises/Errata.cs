@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using MachinePerception.Checks;
@@ -17,8 +16,8 @@ public sealed record Erratum(string Id, string Where, string Written, string Cor
         $"{Id} ({Where}): written {Written}; corrected {Corrected}; {(Verified ? "verified" : "NOT verified")}";
 
     public string ToHtml() =>
-        $"<li><strong>{WebUtility.HtmlEncode(Where)}</strong> ({WebUtility.HtmlEncode(Id)}): the summary writes " +
-        $"<code>{WebUtility.HtmlEncode(Written)}</code>; correct is <code>{WebUtility.HtmlEncode(Corrected)}</code>" +
+        $"<li><strong>{Prose.Escape(Where)}</strong> ({Prose.Escape(Id)}): the summary writes " +
+        $"<code>{Prose.Escape(Written)}</code>; correct is <code>{Prose.Escape(Corrected)}</code>" +
         (Verified ? " — checked numerically." : " — <em>not verified</em>.") + "</li>";
 }
 

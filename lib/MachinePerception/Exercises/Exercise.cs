@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using System.Text;
 
@@ -75,7 +74,7 @@ public abstract class Exercise : IHtmlDisplayable
 
     public string ToHtml() =>
         new StringBuilder("<div class=\"exercise\" style=\"border:1px solid #8c959f;border-radius:6px;padding:0.5em 1em\">")
-            .Append("<h4 style=\"margin-top:0.2em\">").Append(WebUtility.HtmlEncode(Heading)).Append("</h4>\n")
+            .Append("<h4 style=\"margin-top:0.2em\">").Append(Prose.Escape(Heading)).Append("</h4>\n")
             .Append(Statement.ToHtml())
             .Append("<p style=\"color:#57606a\"><em>Answer with <code>exercise.Check(answer)</code>; ")
             .Append("<code>exercise.Solution()</code> shows the worked solution (and is recorded).</em></p></div>")

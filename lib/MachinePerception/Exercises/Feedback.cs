@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace MachinePerception.Exercises;
@@ -54,8 +53,8 @@ public sealed record Feedback(Verdict Verdict, string Headline, IReadOnlyList<st
     {
         string color = Verdict switch { Verdict.Correct => "#1a7f37", Verdict.Incorrect => "#cf222e", _ => "#9a6700" };
         var sb = new StringBuilder($"<div style=\"border-left:4px solid {color};padding:0.3em 0.8em\">");
-        sb.Append($"<strong style=\"color:{color}\">{Mark} {WebUtility.HtmlEncode(Headline)}</strong>");
-        foreach (var line in Lines()) sb.Append("<br>").Append(WebUtility.HtmlEncode(line));
+        sb.Append($"<strong style=\"color:{color}\">{Mark} {Prose.Escape(Headline)}</strong>");
+        foreach (var line in Lines()) sb.Append("<br>").Append(Prose.Escape(line));
         return sb.Append("</div>").ToString();
     }
 }

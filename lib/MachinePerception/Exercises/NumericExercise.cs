@@ -15,6 +15,9 @@ public abstract class NumericExercise(int seed) : Exercise(seed)
 
     protected virtual Tolerance Tolerance => Tolerance.Numeric;
 
+    internal int[] ExpectedShape => AnswerShape;
+    internal Tolerance UsedTolerance => Tolerance;
+
     /// <summary>The reference answer (row-major), recomputed from the seed with plain loops at every call.</summary>
     internal abstract double[] Reference();
 

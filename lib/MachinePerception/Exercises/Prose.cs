@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace MachinePerception.Exercises;
@@ -103,7 +102,7 @@ public sealed class Prose : IHtmlDisplayable
                     break;
                 case MatrixBlock m:
                     sb.Append("<div style=\"display:flex;align-items:center;gap:0.5em;margin:0.4em 0\"><span>")
-                      .Append(WebUtility.HtmlEncode(m.Label)).Append("</span>")
+                      .Append(Prose.Escape(m.Label)).Append("</span>")
                       .Append("<table style=\"border-left:2px solid;border-right:2px solid;border-collapse:collapse\">");
                     for (int i = 0; i < m.Values.GetLength(0); i++)
                     {
@@ -115,12 +114,16 @@ public sealed class Prose : IHtmlDisplayable
                     sb.Append("</table></div>\n");
                     break;
                 case Figure f:
-                    sb.Append("<figure>").Append(f.Svg).Append("<figcaption>").Append(WebUtility.HtmlEncode(f.Caption)).Append("</figcaption></figure>\n");
+                    sb.Append("<figure>").Append(f.Svg).Append("<figcaption>").Append(Prose.Escape(f.Caption)).Append("</figcaption></figure>\n");
                     break;
             }
         }
         return sb.ToString();
     }
+
+    /// <summary>Escapes the HTML metacharacters only, leaving Unicode math (×, §, ∂) readable in the source.</summary>
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     // HTML-escapes a paragraph and turns **x** into <strong>x</strong>.
     internal static string Inline(string text)
@@ -131,7 +134,7 @@ public sealed class Prose : IHtmlDisplayable
         {
             bool bold = i % 2 == 1 && i < parts.Length - 1;
             if (bold) sb.Append("<strong>");
-            sb.Append(WebUtility.HtmlEncode(parts[i]));
+            sb.Append(Prose.Escape(parts[i]));
             if (bold) sb.Append("</strong>");
         }
         return sb.ToString();

@@ -112,7 +112,7 @@ public abstract class ConvolutionBackpropExercise : NumericExercise
 
     /// <summary>∂E/∂K(m, n) = Σᵢⱼ ∂E/∂Y(i, j)·∂Y(i, j)/∂K(m, n), i.e. X(i + 2 − m, j + 2 − n) for convolution
     /// (the summary's δ ∗ ROT180(z)) or X(i + m, j + n) for correlation.</summary>
-    protected static double[,] KernelGradient(double[,] x, double[,] dy, bool convolution)
+    internal static double[,] KernelGradient(double[,] x, double[,] dy, bool convolution)
     {
         var dk = new double[3, 3];
         for (int m = 0; m < 3; m++)
@@ -125,7 +125,7 @@ public abstract class ConvolutionBackpropExercise : NumericExercise
 
     /// <summary>∂E/∂X: each ∂E/∂Y(i, j) sends ∂E/∂Y(i, j)·K(m, n) back to the input it multiplied
     /// (the summary's δ ∗ ROT180(w) for convolution).</summary>
-    protected static double[,] InputGradient(double[,] k, double[,] dy, bool convolution)
+    internal static double[,] InputGradient(double[,] k, double[,] dy, bool convolution)
     {
         var dx = new double[5, 5];
         for (int i = 0; i < 3; i++)

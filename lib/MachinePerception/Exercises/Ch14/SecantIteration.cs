@@ -15,12 +15,17 @@ public sealed class SecantIteration : NumericExercise
     public SecantIteration(int seed) : base(seed)
     {
         var rng = new Rng(seed);
-        p = rng.NextInt(1, 6);
-        q = rng.NextInt(2, 31);
-        // start from the integers around the root, in random order, one of them shifted by a half
-        double root = RealRoot(p, q);
-        double a = Math.Floor(root), b = a + 1 + 0.5 * rng.NextInt(2);
-        (x0, x1) = rng.NextInt(2) == 0 ? (a, b) : (b, a);
+        // Redraw while a start point or an iterate hits the root exactly (f = 0 there makes the next secant 0/0).
+        do
+        {
+            p = rng.NextInt(1, 6);
+            q = rng.NextInt(2, 31);
+            // start from the integers around the root, in random order, one of them shifted by a half
+            double root = RealRoot(p, q);
+            double a = Math.Floor(root), b = a + 1 + 0.5 * rng.NextInt(2);
+            (x0, x1) = rng.NextInt(2) == 0 ? (a, b) : (b, a);
+        }
+        while (F(x0) == 0 || F(x1) == 0 || F(Secant(x0, x1)) == 0);
     }
 
     // the one real root of x³ + p x − q (p > 0), by bisection on [0, q]: f(0) = −q < 0 and f(q) > 0
