@@ -134,7 +134,7 @@ public sealed class Prose : IHtmlDisplayable
         {
             bool bold = i % 2 == 1 && i < parts.Length - 1;
             if (bold) sb.Append("<strong>");
-            sb.Append(Prose.Escape(parts[i]));
+            sb.Append(Escape(parts[i]).Replace("\n", "<br>"));
             if (bold) sb.Append("</strong>");
         }
         return sb.ToString();

@@ -27,5 +27,7 @@ public sealed record Tolerance(double Absolute, double Relative)
 
     public override string ToString() => Relative == 0 && Absolute < 1e-6
         ? "exact (whole numbers)"
-        : string.Create(CultureInfo.InvariantCulture, $"|answer − reference| ≤ {Absolute:G3} + {Relative:G3}·|reference| in every entry");
+        : $"|answer − reference| ≤ {Short(Absolute)} + {Short(Relative)}·|reference| in every entry";
+
+    static string Short(double v) => v.ToString("0.##e+0", CultureInfo.InvariantCulture);
 }

@@ -146,6 +146,6 @@ public sealed class PlaneThroughThreePoints : NumericExercise
             .Text($"Edges in the plane: u = b − a = {P(u)}, v = c − a = {P(v)}.")
             .Text($"n = u × v = (u₂v₃ − u₃v₂, u₃v₁ − u₁v₃, u₁v₂ − u₂v₁) = {P(n)}.")
             .Text($"Substitute a: n·a + d = 0, so d = −n·a = {Prose.Number(-Dot(n, a))}.")
-            .Text($"Plane: **{Prose.Number(n[0])}·x + {Prose.Number(n[1])}·y + {Prose.Number(n[2])}·z + {Prose.Number(-Dot(n, a))} = 0** (any nonzero multiple is the same plane).");
+            .Text($"Plane: **{$"{Prose.Number(n[0])}·x + {Prose.Number(n[1])}·y + {Prose.Number(n[2])}·z + {Prose.Number(-Dot(n, a))}".Replace("+ −", "− ")} = 0** (any nonzero multiple is the same plane).");
     }
 }
