@@ -13,7 +13,9 @@ internal sealed class FixtureNotebooks : IDisposable
 
     public static JsonObject Markdown(string id, string source, params string[] tags) => new()
     {
-        ["cell_type"] = "markdown", ["id"] = id, ["metadata"] = new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]) },
+        ["cell_type"] = "markdown",
+        ["id"] = id,
+        ["metadata"] = new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]) },
         ["source"] = new JsonArray([.. source.Split('\n').Select(l => JsonValue.Create(l + "\n"))]),
     };
 
@@ -24,9 +26,12 @@ internal sealed class FixtureNotebooks : IDisposable
             outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = new JsonArray([.. stdout.Split('\n').Select(l => JsonValue.Create(l + "\n"))]) });
         return new JsonObject
         {
-            ["cell_type"] = "code", ["id"] = id, ["execution_count"] = stdout is null ? null : 1,
+            ["cell_type"] = "code",
+            ["id"] = id,
+            ["execution_count"] = stdout is null ? null : 1,
             ["metadata"] = new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]) },
-            ["source"] = source, ["outputs"] = outputs,
+            ["source"] = source,
+            ["outputs"] = outputs,
         };
     }
 
@@ -36,7 +41,8 @@ internal sealed class FixtureNotebooks : IDisposable
         {
             ["cells"] = new JsonArray(cells),
             ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["language"] = "C#", ["display_name"] = ".NET (C#)" } },
-            ["nbformat"] = 4, ["nbformat_minor"] = 5,
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
         };
         var path = Path.Combine(Folder, name);
         File.WriteAllText(path, notebook.ToJsonString());

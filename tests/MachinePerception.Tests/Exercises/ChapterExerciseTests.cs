@@ -174,6 +174,26 @@ public class ChapterExerciseTests
     }
 
     [Fact]
+    public void Mlp_backprop_reference_matches_the_engine_autodiff()
+    {
+        for (int seed = 0; seed < 50; seed++)
+        {
+            var e = new TwoLayerBackprop(seed);
+            var w1 = Tensor.FromArray(Field<double[,]>(e, "w1")).RequireGrad();
+            var x = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "x")), 2, 1);
+            var b1 = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "b1")), 2, 1);
+            var w2 = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "w2")), 1, 2);
+            var h = Op.Sigmoid(Op.MatMul(w1, x) + b1);                       // [2, 1]
+            var yHat = Op.MatMul(w2, h) + Field<double>(e, "b2");            // [1, 1]
+            var diff = yHat - Field<double>(e, "y");
+            var loss = Op.Sum(diff * diff) * 0.5;
+            var grad = Autograd.Grad([loss], [w1])[0]!.ToDoubleArray();
+            var r = e.Reference();
+            for (int i = 0; i < 4; i++) Assert.Equal(grad[i], r[i], 12);
+        }
+    }
+
+    [Fact]
     public void Secant_iterates_are_zeros_of_their_secant_lines_and_approach_the_root()
     {
         for (int seed = 0; seed < 50; seed++)
@@ -190,6 +210,15 @@ public class ChapterExerciseTests
             Assert.Equal(0, slope2 * (r[1] - r[0]) + F(r[0]), 9);
             Assert.True(Math.Abs(F(r[1])) < Math.Abs(F(x1)), $"seed {seed}: |f(x₃)| = {Math.Abs(F(r[1]))} ≥ |f(x₁)| = {Math.Abs(F(x1))}");
         }
+    }
+
+    [Fact]
+    public void Secant_statement_has_a_figure_in_html_and_a_caption_in_text()
+    {
+        var e = new SecantIteration(4);
+        Assert.Contains("<svg", e.ToHtml());
+        Assert.Contains("[figure: f(x) = x³", e.ToString());
+        Assert.DoesNotContain("<svg", e.ToString());
     }
 
     [Fact]

@@ -47,7 +47,26 @@ public sealed class SecantIteration : NumericExercise
     protected override Prose Pose() => new Prose()
         .Text($"Find a root of f(x) = x³ + {p}·x − {q} with the secant method (§14), starting from x₀ = {Prose.Number(x0)} and x₁ = {Prose.Number(x1)}:")
         .Text("xₖ₊₁ = xₖ − f(xₖ)·(xₖ − xₖ₋₁) / (f(xₖ) − f(xₖ₋₁)).")
-        .Text("Give x₂ and x₃ (two numbers, at least 5 significant digits).");
+        .Text("Give x₂ and x₃ (two numbers, at least 5 significant digits).")
+        .Svg(Figure(), $"f(x) = x³ + {p}·x − {q} near its root, with the starting points x₀ and x₁ (the secant iterates are yours to find)");
+
+    // f on an interval around the two starting points, the x-axis, and the points (x₀, f(x₀)), (x₁, f(x₁)).
+    string Figure()
+    {
+        const int width = 320, height = 200, margin = 20;
+        double lo = Math.Min(x0, x1) - 0.75, hi = Math.Max(x0, x1) + 0.75;
+        var xs = Enumerable.Range(0, 61).Select(i => lo + (hi - lo) * i / 60).ToArray();
+        double fMin = Math.Min(0, xs.Min(F)), fMax = Math.Max(0, xs.Max(F));
+        string Sx(double x) => (margin + (x - lo) / (hi - lo) * (width - 2 * margin)).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        string Sy(double y) => (height - margin - (y - fMin) / (fMax - fMin) * (height - 2 * margin)).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        var curve = string.Join(" ", xs.Select(x => $"{Sx(x)},{Sy(F(x))}"));
+        string Dot(double x, string label) =>
+            $"<circle cx=\"{Sx(x)}\" cy=\"{Sy(F(x))}\" r=\"4\" fill=\"#cf222e\"/><text x=\"{Sx(x)}\" y=\"{Sy(F(x))}\" dx=\"6\" dy=\"-6\" font-size=\"12\">{label}</text>";
+        return $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">" +
+               $"<line x1=\"{margin}\" y1=\"{Sy(0)}\" x2=\"{width - margin}\" y2=\"{Sy(0)}\" stroke=\"#57606a\"/>" +
+               $"<polyline points=\"{curve}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>" +
+               Dot(x0, "x₀") + Dot(x1, "x₁") + "</svg>";
+    }
 
     // Two steps of an update rule that maps (previous, current) to the next point.
     (double, double) Iterate(Func<double, double, double> next, bool keepFirst = false)
