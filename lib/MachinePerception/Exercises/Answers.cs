@@ -110,6 +110,8 @@ public static class AnswerReader
         _ => $"a value of type {value.GetType().Name}",
     };
 
+    const int MaxEntries = 10_000;
+
     static bool IsNumber(object v) => v is double or float or int or long or short or byte or sbyte or uint or ulong or ushort or decimal;
 
     // Reads nested values recursively: a number is rank 0, a sequence of numbers rank 1, a sequence of sequences rank 2, ...
@@ -147,7 +149,12 @@ public static class AnswerReader
         };
         if (items is null) throw new FormatException($"expected a number, a vector or a matrix, got {TypeWord(v)}");
         var parts = new List<NumericAnswer>();
-        foreach (var item in items) parts.Add(Read(item, $"entry {parts.Count}"));
+        foreach (var item in items)
+        {
+            // a bound, so that an endless sequence cannot hang the notebook
+            if (parts.Count == MaxEntries) throw new FormatException($"{what} has more than {MaxEntries} entries; no exercise asks for that many");
+            parts.Add(Read(item, $"entry {parts.Count}"));
+        }
         if (parts.Count == 0) throw new FormatException($"{what} is empty");
         for (int i = 1; i < parts.Count; i++)
             if (!parts[i].Shape.SequenceEqual(parts[0].Shape))

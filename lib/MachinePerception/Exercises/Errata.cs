@@ -75,6 +75,9 @@ public static class Errata
             throw new ArgumentException($"Errata.Show: where '{where}' must be one line without '|'");
         var output = Check.Out ?? Console.Out;
         output.WriteLine($"{BlockStart}{id} | {where} ==");
+        // one line each, so that Parse can read the block back
+        written = written.ReplaceLineEndings(" ");
+        corrected = corrected.ReplaceLineEndings(" ");
         output.WriteLine(WrittenLabel + written);
         output.WriteLine(CorrectedLabel + corrected);
         var lines = new List<string>();

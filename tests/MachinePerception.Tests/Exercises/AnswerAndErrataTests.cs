@@ -37,6 +37,8 @@ public class AnswerTextTests
         Assert.Equal([2, 2], AnswerReader.ReadNumeric(new int[,] { { 1, 2 }, { 3, 4 } }, out _)!.Shape);
         Assert.Null(AnswerReader.ReadNumeric(Array.Empty<double>(), out var problem));
         Assert.Contains("empty", problem);
+        Assert.Null(AnswerReader.ReadNumeric(Enumerable.Repeat(1.0, int.MaxValue), out problem));
+        Assert.Contains("more than 10000 entries", problem);
     }
 }
 
