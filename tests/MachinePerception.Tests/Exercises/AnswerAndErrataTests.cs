@@ -107,8 +107,14 @@ public class ErrataTests
     [Fact]
     public void Tensor_errata_and_the_box_render()
     {
+        // §4's LU parameterization W = P·L·(U + diag s) for a 2×2 W = [[a, b], [c, d]] without pivoting (P = I):
+        // L = [[1, 0], [c/a, 1]], U + diag s = [[a, b], [0, d − cb/a]]; the summary's P·(U + diag s) drops L.
+        double a = 2, b = 1, c = 3, d = 4;
+        var w = Tensor.FromArray(new double[,] { { a, b }, { c, d } });
+        var l = Tensor.FromArray(new double[,] { { 1, 0 }, { c / a, 1 } });
+        var upper = Tensor.FromArray(new double[,] { { a, b }, { 0, d - c * b / a } });
         var (erratum, _) = ShowCaptured(() => Errata.Show("lu-missing-l", "§4 invertible 1×1 conv", "W = P(U + diag s)", "W = P L (U + diag s)",
-            Tensor.FromArray(new[] { 2.0, 1 }), Tensor.FromArray(new[] { 2.0, 0 }), Tensor.FromArray(new[] { 2.0, 1 }), 1e-12));
+            w, upper, MachinePerception.Ops.Op.MatMul(l, upper), 1e-12));
         Assert.True(erratum.Verified);
         var box = Errata.Box([erratum]);
         Assert.Contains("§4 invertible 1×1 conv", box.ToHtml());
