@@ -4,10 +4,11 @@ using MachinePerception.Tensors;
 namespace MachinePerception.Book;
 
 /// <summary>
-/// <c>book quiz [--chapters 10,11] [--n 10] [--seed s] [--answers file] [--list]</c>: a mock exam in the terminal,
+/// <c>book quiz [--chapters 10,11] [--n 10] [--seed s] [--answers file] [--list [--notebooks dir]]</c>: a mock exam in the terminal,
 /// drawn from the exercise registry. It asks each question, reads an answer in the text syntax of
 /// <see cref="AnswerText"/> (from the keyboard, or one per line from <c>--answers</c>), prints the feedback, and ends
 /// with the score. <c>?</c> shows the worked solution (the question then scores 0), <c>skip</c> skips it.
+/// <c>--list</c> lists the registered exercises and counts the notebook cells tagged <c>exercise</c>.
 /// </summary>
 public sealed class QuizCommand : ICommand
 {
@@ -38,6 +39,21 @@ public sealed class QuizCommand : ICommand
         if (options.List)
         {
             foreach (var e in entries) output.WriteLine($"ch{e.Chapter,-3} {e.Id,-24} {e.Title}");
+            // the cells that pose exercises in the chapters, found by their tag
+            foreach (var notebook in TaggedCellReader.NotebookPaths(options.Files, options.NotebookFolder()))
+            {
+                if (options.Chapters.Count > 0 && !(TaggedCellReader.ChapterOf(notebook) is int ch && options.Chapters.Contains(ch))) continue;
+                try
+                {
+                    var cells = TaggedCellReader.Read(notebook).Where(c => c.HasTag(CellTags.Exercise)).ToList();
+                    output.WriteLine($"{Path.GetFileName(notebook)}: {cells.Count} cell{(cells.Count == 1 ? "" : "s")} tagged '{CellTags.Exercise}'" +
+                                     (cells.Count > 0 ? " (" + string.Join(", ", cells.Select(c => c.Id)) + ")" : ""));
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    error.WriteLine($"book quiz: {e.Message}");
+                }
+            }
             return 0;
         }
         if (entries.Count == 0)

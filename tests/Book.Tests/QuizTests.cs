@@ -102,11 +102,18 @@ public class QuizTests
     }
 
     [Fact]
-    public void List_names_every_registered_exercise()
+    public void List_names_every_registered_exercise_and_counts_exercise_cells()
     {
-        var (code, output, _) = RunQuiz(["--list"]);
+        using var f = new FixtureNotebooks();
+        f.Write("11-cnn.ipynb",
+            FixtureNotebooks.Markdown("m", "# CNN"),
+            FixtureNotebooks.Code("ex-size", "new ConvolutionOutputSize(1)", null, "exercise"),
+            FixtureNotebooks.Code("ex-grad", "new ConvolutionKernelGradient(1)", null, "exercise"),
+            FixtureNotebooks.Code("other", "1 + 1", null));
+        var (code, output, _) = RunQuiz(["--list", "--notebooks", f.Folder]);
         Assert.Equal(0, code);
         foreach (var e in ExerciseRegistry.All) Assert.Contains(e.Id, output);
+        Assert.Contains("11-cnn.ipynb: 2 cells tagged 'exercise' (ex-size, ex-grad)", output);
     }
 
     [Fact]
