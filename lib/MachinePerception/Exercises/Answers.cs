@@ -21,9 +21,11 @@ public sealed record NumericAnswer(double[] Values, int[] Shape)
         _ => $"a tensor of shape [{string.Join(", ", shape)}]",
     };
 
-    /// <summary>Same shape, where a number and a one-entry vector count as the same.</summary>
+    /// <summary>Same shape, where a number and a one-entry vector count as the same, and a vector may come as a
+    /// one-row or one-column matrix (a [3, 1] tensor answers a question asking for 3 numbers).</summary>
     public bool HasShape(int[] shape) =>
-        Shape.SequenceEqual(shape) || (Values.Length == 1 && shape.Length == 0) || (shape.Length == 1 && shape[0] == 1 && Values.Length == 1);
+        Shape.SequenceEqual(shape)
+        || (shape.Length <= 1 && Values.Length == (shape.Length == 0 ? 1 : shape[0]) && Shape.Count(d => d != 1) <= 1);
 }
 
 /// <summary>

@@ -28,6 +28,18 @@ public class AnswerTextTests
     }
 
     [Fact]
+    public void A_vector_may_come_as_a_row_or_column_but_a_matrix_keeps_its_shape()
+    {
+        var column = new NumericAnswer([1, 2, 3], [3, 1]);
+        Assert.True(column.HasShape([3]));
+        Assert.True(new NumericAnswer([1, 2, 3], [1, 3]).HasShape([3]));
+        Assert.True(new NumericAnswer([4], [1, 1]).HasShape([]));
+        Assert.False(column.HasShape([1, 3]));
+        Assert.False(new NumericAnswer([1, 2, 3, 4], [2, 2]).HasShape([4]));
+        Assert.False(new NumericAnswer([1, 2], [2]).HasShape([]));
+    }
+
+    [Fact]
     public void The_reader_takes_arrays_lists_tuples_and_tensors()
     {
         Assert.Equal([2], AnswerReader.ReadNumeric(new List<int> { 1, 2 }, out _)!.Shape);
