@@ -29,6 +29,8 @@ public static class DisplayFormatter
             [FormattedValue.Plain] = p.ToString(),
         }),
         string s => Text(s),
+        // exercises, feedback, worked solutions and errata boxes render themselves (Exercises/IHtmlDisplayable)
+        Exercises.IHtmlDisplayable d => Both(d.ToString() ?? "", d.ToHtml()),
         Tensor t => Both(t.ToString(), TensorHtml(t)),
         _ when IsScalar(value) => Text(Inline(value)),
         System.Runtime.CompilerServices.ITuple => Text(value.ToString() ?? ""),
