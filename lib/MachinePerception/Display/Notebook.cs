@@ -17,6 +17,12 @@ public static class Notebook
     /// <summary>The full-run value, or the smoke value in smoke mode: <c>int epochs = Notebook.Choose(full: 50, smoke: 2);</c></summary>
     public static T Choose<T>(T full, T smoke) => Smoke ? smoke : full;
 
+    /// <summary>
+    /// The running chapter's name (e.g. <c>03-vae</c>), set by the book runner; figures name their PNG files after
+    /// it. Null when unknown (then figures are saved as <c>figure-…</c>).
+    /// </summary>
+    public static string? Chapter { get; set; }
+
     static INotebookHost? host;
 
     /// <summary>
