@@ -56,7 +56,9 @@ public static class RenderCSharp
             else if (char.IsDigit(c))
             {
                 int end = i;
-                while (end < code.Length && (char.IsLetterOrDigit(code[end]) || code[end] is '.' or '_')
+                bool hex = next is 'x' or 'X';
+                while (end < code.Length && (char.IsLetterOrDigit(code[end]) || code[end] is '.' or '_'
+                                             || (code[end] is '+' or '-' && !hex && code[end - 1] is 'e' or 'E'))
                        && !(code[end] == '.' && (end + 1 >= code.Length || !char.IsDigit(code[end + 1])))) end++;
                 Span("num", end);
             }

@@ -1,0 +1,209 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MachinePerception.Book.Notebooks;
+using MachinePerception.Display;
+using MachinePerception.Display.Plots;
+using Xunit.Abstractions;
+using Tensor = MachinePerception.Tensors.Tensor;
+
+namespace MachinePerception.Book.Tests;
+
+/// <summary>Executed notebooks made in the test (outputs included), as <c>book run</c> would leave them.</summary>
+static class RenderFixtures
+{
+    static JsonObject Markdown(string source) => new()
+    {
+        ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = NotebookDocument.Lines(source),
+    };
+
+    static JsonObject Code(string source, params JsonObject[] outputs) => new()
+    {
+        ["cell_type"] = "code", ["execution_count"] = 1, ["metadata"] = NotebookDocument.CodeCellMetadata(),
+        ["source"] = NotebookDocument.Lines(source), ["outputs"] = new JsonArray(outputs),
+    };
+
+    static FormattedValue Shown(Figure f)
+    {
+        bool saved = Figure.UseChromium;
+        Figure.UseChromium = false; // the chart's own PNG is tested with the plot helpers; here the page draws it
+        try { return f.ToDisplay(); }
+        finally { Figure.UseChromium = saved; }
+    }
+
+    /// <summary>Writes two chapters into <paramref name="folder"/> and returns their paths in book order.</summary>
+    public static string[] Write(string folder)
+    {
+        var savedImages = Figure.ImagesFolder;
+        Figure.ImagesFolder = Path.Combine(folder, "images");
+        ElementIds.Reset();
+        try
+        {
+            var grid = Tensor.FromArray(Enumerable.Range(0, 4 * 16).Select(i => (i % 16) / 15.0).ToArray(), 4, 1, 4, 4);
+            var first = Notebook(folder, "01-basics",
+                Markdown("# Basics of the book\n\nThe mean is $\\mathbb{E}[x] = \\mu$ and the gradient of the log-likelihood is\n\n" +
+                         "$$\n\\nabla_\\theta \\log p_\\theta(x) = \\frac{1}{n}\\sum_{i=1}^{n} x_i^2 .\n$$\n\n## Loss curves"),
+                Code("var x = 1; // a comment\nConsole.WriteLine($\"x = {x}\");",
+                     NotebookDocument.StreamOutput("stdout", "x = 1\n")),
+                Code("display(Plot.Loss(\"loss\", (\"train\", train)));",
+                     NotebookDocument.DisplayData(Shown(Plot.Loss("loss", ("train", [1.0, 0.5, 0.25, 0.125]), ("test", [1.2, 0.7, 0.4, 0.3]))))),
+                Markdown("## Samples and errors\n\nA grid of samples, then a cell that fails on purpose (< and & are escaped)."),
+                Code("display(Plot.ImageGrid(\"samples\", x));", NotebookDocument.DisplayData(Shown(Plot.ImageGrid("samples", grid, columns: 2, scale: 4)))),
+                Code("throw new InvalidOperationException(\"boom\");",
+                     NotebookDocument.ErrorOutput("InvalidOperationException", "boom <&>", ["InvalidOperationException: boom <&>", "   at cell 6, line 1"])),
+                Markdown("## Summary\n\nA second *Summary* below must get its own anchor."),
+                Markdown("## Summary\n\nDone: $a^2 + b^2 = c^2$."));
+            var second = Notebook(folder, "02-geometry",
+                Markdown("# Points and fields\n\nA rotation $R \\in SO(3)$ keeps lengths: $\\lVert R x \\rVert = \\lVert x \\rVert$.\n\n## Classes"),
+                Code("Plot.Scatter(\"classes\", points, labels)",
+                     NotebookDocument.DisplayData(Shown(Plot.Scatter("classes", Tensor.FromArray([0.0, 0, 1, 1, 2, 0, 0, 2], 4, 2), [0, 1, 0, 1])))),
+                Code("Plot.Density(\"bowl\", ...)",
+                     NotebookDocument.DisplayData(Shown(Plot.Density("bowl", (x, y) => x * x + 2 * y * y, (-1, 1), (-1, 1), 20,
+                         [("gradient descent", [(0.9, 0.8), (0.5, 0.2), (0.2, 0.05), (0.0, 0.0)])])))));
+            first.Save();
+            second.Save();
+            return [first.Path, second.Path];
+        }
+        finally
+        {
+            Figure.ImagesFolder = savedImages;
+        }
+    }
+
+    static NotebookDocument Notebook(string folder, string chapter, params JsonObject[] cells)
+    {
+        var path = Path.Combine(folder, chapter + ".ipynb");
+        File.WriteAllText(path, new JsonObject { ["cells"] = new JsonArray(cells) }.ToJsonString());
+        var doc = NotebookDocument.Load(path);
+        doc.Canonicalize();
+        return doc;
+    }
+}
+
+public sealed class RenderTests : IDisposable
+{
+    readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("render-tests-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    (string[] Notebooks, string Site) RenderFixture()
+    {
+        var notebooks = RenderFixtures.Write(folder.FullName);
+        var site = Path.Combine(folder.FullName, "site");
+        RenderSite.Render(notebooks, site, TextWriter.Null);
+        return (notebooks, site);
+    }
+
+    [Fact]
+    public void Contents_lists_chapters_in_order_with_their_headings()
+    {
+        var (_, site) = RenderFixture();
+        var index = File.ReadAllText(Path.Combine(site, "index.html"));
+        int first = index.IndexOf("<a href=\"01-basics.html\">Basics of the book</a>", StringComparison.Ordinal);
+        int second = index.IndexOf("<a href=\"02-geometry.html\">Points and fields</a>", StringComparison.Ordinal);
+        Assert.True(first > 0 && second > first, index);
+        Assert.Contains("<a href=\"01-basics.html#loss-curves\">Loss curves</a>", index);
+        Assert.Contains("<a href=\"01-basics.html#summary\">Summary</a>", index);
+        Assert.Contains("<a href=\"01-basics.html#summary-2\">Summary</a>", index);
+    }
+
+    [Fact]
+    public void Chapter_page_has_math_code_outputs_and_charts_and_nothing_online()
+    {
+        var (_, site) = RenderFixture();
+        var page = File.ReadAllText(Path.Combine(site, "01-basics.html"));
+        Assert.Contains("<span class=\"math\">\\(\\mathbb{E}[x] = \\mu\\)</span>", page);
+        Assert.Matches("<div class=\"math\">\\s*\\\\\\[\\s*\\\\nabla", page);
+        Assert.Contains("<span class=\"kw\">var</span> x = <span class=\"num\">1</span>; <span class=\"com\">// a comment</span>", page);
+        Assert.Contains("<span class=\"str\">$&quot;x = {x}&quot;</span>", page);
+        Assert.Contains("<pre class=\"output stdout\">x = 1\n</pre>", page);
+        Assert.Contains("<pre class=\"output error\">InvalidOperationException: boom &lt;&amp;&gt;", page);
+        Assert.Contains("<img alt=\"output\" src=\"data:image/png;base64,iVBOR", page);
+        Assert.Contains("Plotly.newPlot", page);
+        Assert.Contains($"<script src=\"{PlotlyJs.FileName}\"></script>", page);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", page);
+        foreach (var asset in new[] { PlotlyJs.FileName, "book.css", "book.js", "katex/katex.min.js", "katex/katex.min.css",
+                                      "katex/contrib/auto-render.min.js", "katex/fonts/KaTeX_Main-Regular.woff2" })
+            Assert.True(File.Exists(Path.Combine(site, asset)), asset);
+        // A page without charts does not load plotly.js.
+        Assert.DoesNotContain(PlotlyJs.FileName, File.ReadAllText(Path.Combine(site, "index.html")));
+    }
+
+    [Fact]
+    public void Rendering_twice_gives_the_same_files()
+    {
+        var (notebooks, site) = RenderFixture();
+        var again = Path.Combine(folder.FullName, "again");
+        RenderSite.Render(notebooks, again, TextWriter.Null);
+        foreach (var name in new[] { "index.html", "01-basics.html", "02-geometry.html" })
+            Assert.Equal(File.ReadAllText(Path.Combine(site, name)), File.ReadAllText(Path.Combine(again, name)));
+    }
+
+    [Theory]
+    [InlineData("var s = @\"a\"\"b\"; char c = '\\'';", "<span class=\"str\">@&quot;a&quot;&quot;b&quot;</span>")]
+    [InlineData("#r \"nuget: X\"\nint n = 0x1F;", "<span class=\"pre\">#r &quot;nuget: X&quot;</span>\n<span class=\"kw\">int</span> n = <span class=\"num\">0x1F</span>;")]
+    [InlineData("/* a \"b\" */ return 1.5e-3;", "<span class=\"com\">/* a &quot;b&quot; */</span> <span class=\"kw\">return</span> <span class=\"num\">1.5e-3</span>;")]
+    [InlineData("x.Item1 // done", "x.Item1 <span class=\"com\">// done</span>")]
+    public void Highlighter_colours_csharp(string code, string expected) =>
+        Assert.Contains(expected, RenderCSharp.ToHtml(code));
+
+    [Fact]
+    public void Highlighter_keeps_every_character()
+    {
+        const string code = "var t = $\"{a} \\\" b\"; // ü < > &\n#r \"x.dll\"\nif (a && b) return 'c';";
+        var text = System.Net.WebUtility.HtmlDecode(Regex.Replace(RenderCSharp.ToHtml(code), "<[^>]+>", ""));
+        Assert.Equal(code, text);
+    }
+}
+
+/// <summary>Opens the rendered pages in headless Chromium: no console errors, math typeset, charts drawn.</summary>
+public sealed class RenderBrowserTests(ITestOutputHelper output) : IDisposable
+{
+    readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("render-browser-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    [Fact]
+    public void Pages_load_without_errors_with_math_typeset_and_charts_drawn()
+    {
+        if (!Chromium.Available)
+        {
+            output.WriteLine($"SKIPPED: no Chromium at {Chromium.ExecutablePath}; the browser checks of the HTML book need it.");
+            return;
+        }
+        var notebooks = RenderFixtures.Write(folder.FullName).ToList();
+        // The real chapters too, when the book has them (their saved outputs, as `book run` left them).
+        notebooks.AddRange(Chapters.All());
+        var site = Path.Combine(folder.FullName, "site");
+        var chapters = RenderSite.Render(notebooks, site, TextWriter.Null);
+        var screenshots = Path.Combine(BookTool.Root, "artifacts", "render-tests");
+        Directory.CreateDirectory(screenshots);
+
+        foreach (var page in chapters.Select(c => c.FileName).Prepend("index.html"))
+        {
+            var path = Path.Combine(site, page);
+            var result = Chromium.DumpDom(path);
+            var console = result.StandardError.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal)).ToList();
+            Assert.True(console.Count == 0, $"{page}: console messages:\n{string.Join('\n', console)}");
+            var dom = result.StandardOutput;
+            Assert.Contains("</html>", dom);
+            var html = File.ReadAllText(path);
+            if (html.Contains("class=\"math\"", StringComparison.Ordinal))
+            {
+                Assert.True(Regex.Matches(dom, "class=\"katex\"").Count >= Regex.Matches(html, "class=\"math\"").Count,
+                    $"{page}: KaTeX typeset fewer formulas than the page has");
+                Assert.DoesNotContain("katex-error", dom);
+                // No formula left as source: outside code, outputs and scripts, no \( or $ remains.
+                var prose = Regex.Replace(dom, "<(pre|script|style|annotation)[^>]*>.*?</\\1>", "", RegexOptions.Singleline);
+                prose = Regex.Replace(prose, "<[^>]+>", "");
+                Assert.DoesNotContain("\\(", prose);
+                Assert.DoesNotContain("$", prose);
+            }
+            int charts = Regex.Matches(html, "Plotly\\.newPlot").Count;
+            if (charts > 0)
+                Assert.True(Regex.Matches(dom, "class=\"main-svg\"").Count >= charts, $"{page}: Plotly drew fewer than {charts} charts");
+            if (page != "index.html")
+                Chromium.Screenshot(path, Path.Combine(screenshots, Path.ChangeExtension(page, ".png")), 1000, 800);
+        }
+        output.WriteLine($"checked {chapters.Count + 1} pages; screenshots in {screenshots}");
+    }
+}
