@@ -72,7 +72,10 @@ public sealed class Figure : IDisplayable
     /// The HTML fragment of the chart with the given element id: the div, a script that draws it when plotly.js is
     /// on the page, and (when given) the PNG shown until then. Works with any number of charts on one page.
     /// </summary>
-    public string Html(string id, PngImage? fallback = null)
+    public string Html(string id, PngImage? fallback = null) => Html(id, fallback, forScreenshot: false);
+
+    // forScreenshot: for the PNG, without plotly's toolbar (it would show in every saved figure).
+    string Html(string id, PngImage? fallback, bool forScreenshot)
     {
         if (Chart is null)
             return $"<img id=\"{id}\" alt=\"{WebUtility.HtmlEncode(Name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(picture!.Bytes)}\">";
@@ -88,7 +91,8 @@ public sealed class Figure : IDisplayable
           .Append("if(typeof Plotly==='undefined')return;")
           .Append($"var d=document.getElementById('{id}'),p=document.getElementById('{id}-png'),f={json};")
           .Append("if(p)p.remove();d.style.display='';")
-          .Append("Plotly.newPlot(d,f.data,f.layout,{displaylogo:false,responsive:true});")
+          .Append(forScreenshot ? "Plotly.newPlot(d,f.data,f.layout,{displayModeBar:false});"
+                          : "Plotly.newPlot(d,f.data,f.layout,{displaylogo:false,responsive:true});")
           .Append("})();</script></div>");
         return sb.ToString();
     }
@@ -128,7 +132,7 @@ public sealed class Figure : IDisplayable
     const string HashKey = "mp-figure";
 
     string ChartHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        $"{PlotlyJs.Version}|{Width}x{Height}|{FigureJson}")));
+        $"{PlotlyJs.Version}|nomodebar|{Width}x{Height}|{FigureJson}")));
 
     PngImage Screenshot()
     {
@@ -147,7 +151,7 @@ public sealed class Figure : IDisplayable
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" +
                 $"<script src=\"{Path.GetFileName(script)}\"></script>" +
                 "<style>body{margin:0;background:#fff}</style></head><body>" +
-                Html("figure") + "</body></html>");
+                Html("figure", null, forScreenshot: true) + "</body></html>");
             var shot = Path.Combine(folder.FullName, "figure.png");
             Chromium.Screenshot(page, shot, Width, Height);
             return PngImage.FromBytes(WithText(File.ReadAllBytes(shot), HashKey, hash));

@@ -218,6 +218,8 @@ public static class Plot
         t.SetProperty("k", mesh.Triangles.Select(f => f.C).ToArray());
         t.SetProperty("color", color);
         t.SetProperty("flatshading", true);
+        // Less ambient light than plotly's default (0.8), so faces turned away from the light read as darker.
+        t.SetProperty("lighting", new Dictionary<string, object> { ["ambient"] = 0.5, ["diffuse"] = 0.9, ["specular"] = 0.1 });
         var layout = Layout(title ?? name);
         layout.SetProperty("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
         return Make(name, [t], layout, DefaultWidth, DefaultHeight,
