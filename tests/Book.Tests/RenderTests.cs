@@ -39,7 +39,7 @@ static class RenderFixtures
         try
         {
             var grid = Tensor.FromArray(Enumerable.Range(0, 4 * 16).Select(i => (i % 16) / 15.0).ToArray(), 4, 1, 4, 4);
-            var first = Notebook(folder, "01-basics",
+            var first = Notebook(folder, "91-basics",
                 Markdown("# Basics of the book\n\nThe mean is $\\mathbb{E}[x] = \\mu$ and the gradient of the log-likelihood is\n\n" +
                          "$$\n\\nabla_\\theta \\log p_\\theta(x) = \\frac{1}{n}\\sum_{i=1}^{n} x_i^2 .\n$$\n\n## Loss curves"),
                 Code("var x = 1; // a comment\nConsole.WriteLine($\"x = {x}\");",
@@ -52,7 +52,7 @@ static class RenderFixtures
                      NotebookDocument.ErrorOutput("InvalidOperationException", "boom <&>", ["InvalidOperationException: boom <&>", "   at cell 6, line 1"])),
                 Markdown("## Summary\n\nA second *Summary* below must get its own anchor."),
                 Markdown("## Summary\n\nDone: $a^2 + b^2 = c^2$."));
-            var second = Notebook(folder, "02-geometry",
+            var second = Notebook(folder, "92-geometry",
                 Markdown("# Points and fields\n\nA rotation $R \\in SO(3)$ keeps lengths: $\\lVert R x \\rVert = \\lVert x \\rVert$.\n\n## Classes"),
                 Code("Plot.Scatter(\"classes\", points, labels)",
                      NotebookDocument.DisplayData(Shown(Plot.Scatter("classes", Tensor.FromArray([0.0, 0, 1, 1, 2, 0, 0, 2], 4, 2), [0, 1, 0, 1])))),
@@ -98,19 +98,19 @@ public sealed class RenderTests : IDisposable
     {
         var (_, site) = RenderFixture();
         var index = File.ReadAllText(Path.Combine(site, "index.html"));
-        int first = index.IndexOf("<a href=\"01-basics.html\">Basics of the book</a>", StringComparison.Ordinal);
-        int second = index.IndexOf("<a href=\"02-geometry.html\">Points and fields</a>", StringComparison.Ordinal);
+        int first = index.IndexOf("<a href=\"91-basics.html\">Basics of the book</a>", StringComparison.Ordinal);
+        int second = index.IndexOf("<a href=\"92-geometry.html\">Points and fields</a>", StringComparison.Ordinal);
         Assert.True(first > 0 && second > first, index);
-        Assert.Contains("<a href=\"01-basics.html#loss-curves\">Loss curves</a>", index);
-        Assert.Contains("<a href=\"01-basics.html#summary\">Summary</a>", index);
-        Assert.Contains("<a href=\"01-basics.html#summary-2\">Summary</a>", index);
+        Assert.Contains("<a href=\"91-basics.html#loss-curves\">Loss curves</a>", index);
+        Assert.Contains("<a href=\"91-basics.html#summary\">Summary</a>", index);
+        Assert.Contains("<a href=\"91-basics.html#summary-2\">Summary</a>", index);
     }
 
     [Fact]
     public void Chapter_page_has_math_code_outputs_and_charts_and_nothing_online()
     {
         var (_, site) = RenderFixture();
-        var page = File.ReadAllText(Path.Combine(site, "01-basics.html"));
+        var page = File.ReadAllText(Path.Combine(site, "91-basics.html"));
         Assert.Contains("<span class=\"math\">\\(\\mathbb{E}[x] = \\mu\\)</span>", page);
         Assert.Matches("<div class=\"math\">\\s*\\\\\\[\\s*\\\\nabla", page);
         Assert.Contains("<span class=\"kw\">var</span> x = <span class=\"num\">1</span>; <span class=\"com\">// a comment</span>", page);
@@ -134,8 +134,23 @@ public sealed class RenderTests : IDisposable
         var (notebooks, site) = RenderFixture();
         var again = Path.Combine(folder.FullName, "again");
         RenderSite.Render(notebooks, again, TextWriter.Null);
-        foreach (var name in new[] { "index.html", "01-basics.html", "02-geometry.html" })
+        foreach (var name in new[] { "index.html", "91-basics.html", "92-geometry.html" })
             Assert.Equal(File.ReadAllText(Path.Combine(site, name)), File.ReadAllText(Path.Combine(again, name)));
+    }
+
+    [Fact]
+    public void Book_render_command_writes_the_site()
+    {
+        var notebooks = RenderFixtures.Write(folder.FullName);
+        var site = Path.Combine(folder.FullName, "cli-site");
+        var result = BookTool.Run(["render", .. notebooks, "-o", site]);
+        Assert.True(result.Code == 0, result.StdErr);
+        Assert.True(File.Exists(Path.Combine(site, "index.html")));
+        Assert.True(File.Exists(Path.Combine(site, "92-geometry.html")));
+        Assert.Contains("index.html", result.StdErr);
+        var bad = BookTool.Run("render", "--nonsense");
+        Assert.Equal(2, bad.Code);
+        Assert.StartsWith("book render: unexpected argument '--nonsense'", bad.StdErr);
     }
 
     [Theory]
@@ -170,10 +185,24 @@ public sealed class RenderBrowserTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"SKIPPED: no Chromium at {Chromium.ExecutablePath}; the browser checks of the HTML book need it.");
             return;
         }
-        var notebooks = RenderFixtures.Write(folder.FullName).ToList();
-        // The real chapters too, when the book has them (their saved outputs, as `book run` left them).
-        notebooks.AddRange(Chapters.All());
-        var site = Path.Combine(folder.FullName, "site");
+        CheckInBrowser(RenderFixtures.Write(folder.FullName));
+    }
+
+    [Fact]
+    public void The_real_chapters_load_without_errors_with_math_typeset_and_charts_drawn()
+    {
+        // As `book run` left them (their saved outputs); a second or so per page.
+        if (!Chromium.Available || Chapters.All().Count == 0)
+        {
+            output.WriteLine($"SKIPPED: {(Chromium.Available ? $"no chapters in {Chapters.Folder}" : $"no Chromium at {Chromium.ExecutablePath}")}.");
+            return;
+        }
+        CheckInBrowser(Chapters.All());
+    }
+
+    void CheckInBrowser(IReadOnlyList<string> notebooks)
+    {
+        var site = Path.Combine(folder.FullName, "site-" + Path.GetFileNameWithoutExtension(notebooks[0]));
         var chapters = RenderSite.Render(notebooks, site, TextWriter.Null);
         var screenshots = Path.Combine(BookTool.Root, "artifacts", "render-tests");
         Directory.CreateDirectory(screenshots);
@@ -181,29 +210,50 @@ public sealed class RenderBrowserTests(ITestOutputHelper output) : IDisposable
         foreach (var page in chapters.Select(c => c.FileName).Prepend("index.html"))
         {
             var path = Path.Combine(site, page);
-            var result = Chromium.DumpDom(path);
-            var console = result.StandardError.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal)).ToList();
-            Assert.True(console.Count == 0, $"{page}: console messages:\n{string.Join('\n', console)}");
-            var dom = result.StandardOutput;
-            Assert.Contains("</html>", dom);
-            var html = File.ReadAllText(path);
-            if (html.Contains("class=\"math\"", StringComparison.Ordinal))
-            {
-                Assert.True(Regex.Matches(dom, "class=\"katex\"").Count >= Regex.Matches(html, "class=\"math\"").Count,
-                    $"{page}: KaTeX typeset fewer formulas than the page has");
-                Assert.DoesNotContain("katex-error", dom);
-                // No formula left as source: outside code, outputs and scripts, no \( or $ remains.
-                var prose = Regex.Replace(dom, "<(pre|script|style|annotation)[^>]*>.*?</\\1>", "", RegexOptions.Singleline);
-                prose = Regex.Replace(prose, "<[^>]+>", "");
-                Assert.DoesNotContain("\\(", prose);
-                Assert.DoesNotContain("$", prose);
-            }
-            int charts = Regex.Matches(html, "Plotly\\.newPlot").Count;
-            if (charts > 0)
-                Assert.True(Regex.Matches(dom, "class=\"main-svg\"").Count >= charts, $"{page}: Plotly drew fewer than {charts} charts");
+            var problems = Problems(path);
+            Assert.True(problems.Count == 0, $"{page}:\n{string.Join('\n', problems)}");
             if (page != "index.html")
                 Chromium.Screenshot(path, Path.Combine(screenshots, Path.ChangeExtension(page, ".png")), 1000, 800);
         }
         output.WriteLine($"checked {chapters.Count + 1} pages; screenshots in {screenshots}");
+    }
+
+    /// <summary>What is wrong with a page once Chromium has run its scripts; empty when nothing is.</summary>
+    static List<string> Problems(string path)
+    {
+        var result = Chromium.DumpDom(path);
+        var problems = result.StandardError.Split('\n')
+            .Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal)).Select(l => "console: " + l).ToList();
+        var dom = result.StandardOutput;
+        if (!dom.Contains("</html>", StringComparison.Ordinal)) problems.Add("no DOM came back");
+        var html = File.ReadAllText(path);
+        int formulas = Regex.Matches(html, "class=\"math\"").Count, typeset = Regex.Matches(dom, "class=\"katex\"").Count;
+        if (typeset < formulas) problems.Add($"KaTeX typeset {typeset} of {formulas} formulas");
+        if (dom.Contains("katex-error", StringComparison.Ordinal)) problems.Add("KaTeX shows an error");
+        // No formula left as source: outside code, outputs and scripts, no \( or $ remains.
+        var prose = Regex.Replace(dom, "<(pre|script|style|annotation)[^>]*>.*?</\\1>", "", RegexOptions.Singleline);
+        prose = Regex.Replace(prose, "<[^>]+>", "");
+        if (prose.Contains("\\(", StringComparison.Ordinal) || prose.Contains('$')) problems.Add("raw math left in the text");
+        int charts = Regex.Matches(html, "Plotly\\.newPlot").Count, drawn = Regex.Matches(dom, "class=\"main-svg\"").Count;
+        if (drawn < charts) problems.Add($"Plotly drew {drawn} of {charts} charts");
+        return problems;
+    }
+
+    [Theory]
+    [InlineData("Bad: $\\\\notacommand{x}$ here.", "console: ")]   // KaTeX reports a parse error
+    [InlineData("Bad: $\\\\frac{1}{$ here.", "raw math")]            // auto-render finds no end and leaves the source
+    public void A_broken_formula_is_reported(string markdown, string expected)
+    {
+        // The checks above are only worth something if a broken page fails them.
+        if (!Chromium.Available)
+        {
+            output.WriteLine($"SKIPPED: no Chromium at {Chromium.ExecutablePath}.");
+            return;
+        }
+        var path = Path.Combine(folder.FullName, "09-broken.ipynb");
+        File.WriteAllText(path, "{\"cells\": [{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"# Broken\\n\", \"\\n\", \"" + markdown + "\"]}]}");
+        RenderSite.Render([path], Path.Combine(folder.FullName, "site"), TextWriter.Null);
+        var problems = Problems(Path.Combine(folder.FullName, "site", "09-broken.html"));
+        Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 }
