@@ -240,7 +240,7 @@ public static class RenderSite
 
     /// <summary>
     /// Pages made by other commands of the tool, when the tool has them: the command is run as
-    /// <c>book NAME --format html --out FILE --notebooks DIR</c> and the body of the HTML it writes becomes the page.
+    /// <c>book NAME --format html --out FILE NOTEBOOK...</c> and the body of the HTML it writes becomes the page.
     /// </summary>
     public static readonly (string Command, string Title, string FileName)[] CommandPages =
     [
@@ -252,14 +252,14 @@ public static class RenderSite
     static List<(IBookPage Page, string Body)> ExtraPages(IReadOnlyList<string> notebooks, TextWriter log)
     {
         var pages = typeof(RenderSite).Assembly.GetTypes()
-            .Where(t => typeof(IBookPage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t != typeof(CommandPage))
+            .Where(t => typeof(IBookPage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t != typeof(RenderCommandPage))
             .Select(t => (IBookPage)Activator.CreateInstance(t)!)
             .ToList();
         foreach (var (command, title, file) in CommandPages)
         {
             var found = Program.Commands.FirstOrDefault(c => c.Name == command);
             if (found is null) log.WriteLine($"book render: no '{command}' command in this tool: no {title} page");
-            else pages.Add(new CommandPage(found, title, file));
+            else pages.Add(new RenderCommandPage(found, title, file));
         }
         var result = new List<(IBookPage, string)>();
         foreach (var page in pages)
@@ -268,30 +268,6 @@ public static class RenderSite
             if (body is not null) result.Add((page, body));
         }
         return result;
-    }
-
-    sealed class CommandPage(ICommand command, string title, string fileName) : IBookPage
-    {
-        public string Title => title;
-        public string FileName => fileName;
-
-        public string? Body(IReadOnlyList<string> notebooks)
-        {
-            var file = Path.GetTempFileName();
-            try
-            {
-                var folders = notebooks.Select(n => Path.GetDirectoryName(Path.GetFullPath(n))!).Distinct().ToList();
-                string[] args = ["--format", "html", "--out", file, .. folders.Count == 1 ? new[] { "--notebooks", folders[0] } : []];
-                if (command.Run(args) is not (0 or 1) || !File.Exists(file)) return null;
-                var html = File.ReadAllText(file);
-                var body = Regex.Match(html, "<body[^>]*>(.*)</body>", RegexOptions.Singleline);
-                return body.Success ? body.Groups[1].Value : html;
-            }
-            finally
-            {
-                File.Delete(file);
-            }
-        }
     }
 
     // ---------- assets ----------
@@ -311,5 +287,29 @@ public static class RenderSite
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
         foreach (var folder in Directory.GetDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
+    }
+}
+
+/// <summary>A page whose body another command of the tool writes (<c>book NAME --format html --out FILE</c>).</summary>
+internal sealed class RenderCommandPage(ICommand command, string title, string fileName) : IBookPage
+{
+    public string Title => title;
+    public string FileName => fileName;
+
+    public string? Body(IReadOnlyList<string> notebooks)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            string[] args = ["--format", "html", "--out", file, .. notebooks.Select(Path.GetFullPath)];
+            if (command.Run(args) != 0 || !File.Exists(file)) return null;
+            var html = File.ReadAllText(file);
+            var body = Regex.Match(html, "<body[^>]*>(.*)</body>", RegexOptions.Singleline);
+            return body.Success ? body.Groups[1].Value : html;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

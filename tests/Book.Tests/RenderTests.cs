@@ -153,6 +153,32 @@ public sealed class RenderTests : IDisposable
         Assert.StartsWith("book render: unexpected argument '--nonsense'", bad.StdErr);
     }
 
+    sealed class FakeCards : ICommand
+    {
+        public string[] Seen = [];
+        public string Name => "cards";
+        public string Summary => "";
+
+        public int Run(string[] args)
+        {
+            Seen = args;
+            File.WriteAllText(args[3], "<!DOCTYPE html><html><head><title>x</title></head><body>\n<h1>Cards</h1><p><span class=\"math\">\\(x\\)</span></p></body></html>");
+            return 0;
+        }
+    }
+
+    [Fact]
+    public void A_command_page_takes_the_body_of_the_html_the_command_writes()
+    {
+        var cards = new FakeCards();
+        var page = new RenderCommandPage(cards, "Revision cards", "cards.html");
+        var body = page.Body(["a/01-x.ipynb"]);
+        Assert.Equal("\n<h1>Cards</h1><p><span class=\"math\">\\(x\\)</span></p>", body);
+        Assert.Equal(["--format", "html", "--out"], cards.Seen[..3]);
+        Assert.Equal(Path.GetFullPath("a/01-x.ipynb"), cards.Seen[4]);
+        Assert.False(File.Exists(cards.Seen[3])); // the temporary file is removed
+    }
+
     [Theory]
     [InlineData("var s = @\"a\"\"b\"; char c = '\\'';", "<span class=\"str\">@&quot;a&quot;&quot;b&quot;</span>")]
     [InlineData("#r \"nuget: X\"\nint n = 0x1F;", "<span class=\"pre\">#r &quot;nuget: X&quot;</span>\n<span class=\"kw\">int</span> n = <span class=\"num\">0x1F</span>;")]
@@ -207,15 +233,16 @@ public sealed class RenderBrowserTests(ITestOutputHelper output) : IDisposable
         var screenshots = Path.Combine(BookTool.Root, "artifacts", "render-tests");
         Directory.CreateDirectory(screenshots);
 
-        foreach (var page in chapters.Select(c => c.FileName).Prepend("index.html"))
+        // Every page: the chapters, the contents and the extra pages (exercises, cards, errata) when the tool makes them.
+        foreach (var page in Directory.GetFiles(site, "*.html").Select(Path.GetFileName).Order(StringComparer.Ordinal).Cast<string>())
         {
             var path = Path.Combine(site, page);
             var problems = Problems(path);
             Assert.True(problems.Count == 0, $"{page}:\n{string.Join('\n', problems)}");
-            if (page != "index.html")
+            if (chapters.Any(c => c.FileName == page))
                 Chromium.Screenshot(path, Path.Combine(screenshots, Path.ChangeExtension(page, ".png")), 1000, 800);
         }
-        output.WriteLine($"checked {chapters.Count + 1} pages; screenshots in {screenshots}");
+        output.WriteLine($"checked the pages of {chapters.Count} chapters; screenshots in {screenshots}");
     }
 
     /// <summary>What is wrong with a page once Chromium has run its scripts; empty when nothing is.</summary>
