@@ -79,6 +79,8 @@ static class RenderFixtures
     }
 }
 
+// The fixtures use process-wide state (figure counter, images folder): the render tests run one at a time.
+[Collection("render")]
 public sealed class RenderTests : IDisposable
 {
     readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("render-tests-");
@@ -197,6 +199,7 @@ public sealed class RenderTests : IDisposable
 }
 
 /// <summary>Opens the rendered pages in headless Chromium: no console errors, math typeset, charts drawn.</summary>
+[Collection("render")]
 public sealed class RenderBrowserTests(ITestOutputHelper output) : IDisposable
 {
     readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("render-browser-");

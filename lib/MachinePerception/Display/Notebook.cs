@@ -19,7 +19,7 @@ public static class Notebook
 
     /// <summary>
     /// The running chapter's name (e.g. <c>03-vae</c>), set by the book runner; figures name their PNG files after
-    /// it. Null when unknown (then figures are saved as <c>figure-…</c>).
+    /// it. Null when unknown (e.g. in the Polyglot kernel; figures are then saved as <c>images/book-NAME.png</c>).
     /// </summary>
     public static string? Chapter { get; set; }
 
