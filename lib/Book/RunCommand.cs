@@ -61,13 +61,22 @@ public sealed class RunCommand : ICommand
 
         var clock = Stopwatch.StartNew();
         var failed = new List<string>();
+        var times = new List<(string Chapter, double Seconds, int Code)>();
         foreach (var notebook in notebooks)
         {
             var extra = new List<string> { "run", notebook, "--timeout", timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) };
             if (smoke) extra.Add("--smoke");
-            if (RunChild(extra) != 0) failed.Add(Path.GetFileNameWithoutExtension(notebook));
+            var chapterClock = Stopwatch.StartNew();
+            int code = RunChild(extra);
+            var name = Path.GetFileNameWithoutExtension(notebook);
+            times.Add((name, chapterClock.Elapsed.TotalSeconds, code));
+            if (code != 0) failed.Add(name);
         }
-        Console.Error.WriteLine($"book run: {notebooks.Count} chapters in {clock.Elapsed.TotalSeconds:F1} s, " +
+        // The time budget is per chapter and for the whole book: a table makes both visible.
+        Console.Error.WriteLine();
+        foreach (var (chapter, seconds, code) in times)
+            Console.Error.WriteLine($"  {chapter,-32} {seconds,7:F1} s  {(code == 0 ? "ok" : "FAILED")}");
+        Console.Error.WriteLine($"book run: {notebooks.Count} chapters in {clock.Elapsed.TotalSeconds:F1} s" + (smoke ? " (smoke)" : "") + ", " +
                                 (failed.Count == 0 ? "all ran without errors" : "failed: " + string.Join(", ", failed)));
         return failed.Count == 0 ? 0 : 1;
     }

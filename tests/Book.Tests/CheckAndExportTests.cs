@@ -126,3 +126,59 @@ public sealed class CheckAndExportTests(DemoRun demo) : IClassFixture<DemoRun>
         Assert.Contains("PASS  sum of the entries = n(n+1)/2", app.StdOut);
     }
 }
+
+public sealed class ExportRulesTests
+{
+    static string Notebook(params string[] cells)
+    {
+        var doc = new JsonObject
+        {
+            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
+            {
+                ["cell_type"] = "code",
+                ["metadata"] = new JsonObject(),
+                ["outputs"] = new JsonArray(),
+                ["source"] = NotebookDocument.Lines(c),
+            }).ToArray()),
+            ["metadata"] = NotebookDocument.PolyglotMetadata(),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        var path = Path.Combine(Directory.CreateTempSubdirectory("book-export-rules-").FullName, "ch.ipynb");
+        File.WriteAllText(path, NotebookJson.Write(doc));
+        return path;
+    }
+
+    [Fact]
+    public void A_cell_tagged_raises_exception_is_wrapped_so_the_app_goes_on()
+    {
+        var path = Notebook("var y = 1;", "throw new Exception(\"on purpose\");", "Console.WriteLine(y);");
+        var doc = JsonNode.Parse(File.ReadAllText(path))!;
+        doc["cells"]![1]!["metadata"] = new JsonObject { ["tags"] = new JsonArray("raises-exception") };
+        File.WriteAllText(path, NotebookJson.Write(doc));
+        var code = ChapterExporter.Export(path, path + ".cs");
+        Assert.Contains("try\n{\n    throw new Exception(\"on purpose\");\n}\ncatch (Exception e)", code);
+        Assert.Contains("Console.WriteLine(y);", code);
+    }
+
+    [Fact]
+    public void A_name_declared_in_two_cells_is_refused_with_both_cell_numbers()
+    {
+        var path = Notebook("var x = 1;", "Console.WriteLine(x);", "var x = 2;");
+        var e = Assert.Throws<InvalidDataException>(() => ChapterExporter.Export(path, path + ".cs"));
+        Assert.StartsWith("book export: 'x' is declared in cell 1 and again in cell 3", e.Message);
+    }
+
+    [Fact]
+    public void Usings_go_to_the_top_types_to_the_end_and_a_final_value_is_displayed()
+    {
+        var path = Notebook("#r \"x/MachinePerception.dll\"\nusing System.IO;\nvar p = new P(1);", "record P(int A);\np.A + 1");
+        var code = ChapterExporter.Export(path, path + ".cs");
+        int usingAt = code.IndexOf("using System.IO;", StringComparison.Ordinal);
+        int firstStatement = code.IndexOf("var p = new P(1);", StringComparison.Ordinal);
+        int typeAt = code.IndexOf("record P(int A);", StringComparison.Ordinal);
+        Assert.True(usingAt >= 0 && usingAt < firstStatement && firstStatement < typeAt, code);
+        Assert.Contains("display(p.A + 1);", code);
+        Assert.DoesNotContain("\n#r ", code);
+    }
+}

@@ -173,8 +173,10 @@ public sealed class DisplayTests
             var h = Kernel.display("one");
             Kernel.HTML("<b>x</b>").Display();
             h.Update("two");
+            Notebook.Show(3);
             Assert.Equal("two", host.Shown[0].Data[FormattedValue.Plain]);
             Assert.Equal("<b>x</b>", host.Shown[1].Data[FormattedValue.Html]);
+            Assert.Equal("3", host.Shown[2].Data[FormattedValue.Plain]);
         }
         finally { Notebook.Host = saved; }
     }
@@ -201,5 +203,44 @@ public sealed class DisplayTests
         Assert.Equal("bar-2", ElementIds.Next("bar"));
         ElementIds.Reset();
         Assert.Equal("plot-1", ElementIds.Next("plot"));
+    }
+}
+
+/// <summary>
+/// The shape the Polyglot kernel's convention-based formatter sources expect, exercised by reflection the way the
+/// kernel does it (the kernel itself is not available here): an attribute named TypeFormatterSourceAttribute with
+/// FormatterSourceType, a source with CreateTypeFormatters(), formatters with MimeType and Format(object, TextWriter).
+/// </summary>
+public sealed class PolyglotFormatterConventionTests
+{
+    static string? FormatLikeTheKernel(object value, string mimeType)
+    {
+        var attribute = value.GetType().GetCustomAttributes(true).Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
+        var sourceType = (Type)attribute.GetType().GetProperty("FormatterSourceType")!.GetValue(attribute)!;
+        var source = Activator.CreateInstance(sourceType)!;
+        var formatters = (IEnumerable<object>)sourceType.GetMethod("CreateTypeFormatters")!.Invoke(source, null)!;
+        foreach (var f in formatters)
+        {
+            if ((string)f.GetType().GetProperty("MimeType")!.GetValue(f)! != mimeType) continue;
+            var writer = new StringWriter();
+            var ok = (bool)f.GetType().GetMethod("Format", [typeof(object), typeof(TextWriter)])!.Invoke(f, [value, writer])!;
+            return ok ? writer.ToString() : null;
+        }
+        return null;
+    }
+
+    [Fact]
+    public void A_tensor_formats_in_the_kernel_as_the_book_formats_it()
+    {
+        var t = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 2, 2);
+        Assert.Equal(DisplayFormatter.Format(t).Data[FormattedValue.Html], FormatLikeTheKernel(t, "text/html"));
+        Assert.Equal(t.ToString(), FormatLikeTheKernel(t, "text/plain"));
+    }
+
+    [Fact]
+    public void A_picture_becomes_an_inline_png_in_html()
+    {
+        var png = PngImage.FromTensor(Tensor.Zeros(new MachinePerception.Tensors.Shape(2, 2)));
+        Assert.StartsWith("<img src=\"data:image/png;base64,iVBORw0KGgo", FormatLikeTheKernel(png, "text/html"));
     }
 }

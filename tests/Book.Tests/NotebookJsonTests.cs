@@ -65,6 +65,19 @@ public sealed class NotebookJsonTests
     }
 
     [Fact]
+    public void A_write_that_fails_midway_leaves_the_original_file_intact()
+    {
+        var path = BookTool.Copy("demo.ipynb");
+        var before = File.ReadAllBytes(path);
+        var doc = NotebookDocument.Load(path);
+        doc.Canonicalize();
+        // Block the temporary file with a folder of the same name: writing it fails, as a full disk or a crash would.
+        Directory.CreateDirectory(path + ".tmp-" + Environment.ProcessId);
+        Assert.ThrowsAny<SystemException>(() => doc.Save());   // UnauthorizedAccessException on Linux (EISDIR)
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void Loading_a_broken_file_names_it()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("book-json-").FullName, "bad.ipynb");

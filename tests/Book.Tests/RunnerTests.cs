@@ -79,6 +79,14 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     }
 
     [Fact]
+    public void Random_guids_and_absolute_paths_in_outputs_are_made_deterministic()
+    {
+        var outputs = Outputs(state.Notebook, 9);
+        Assert.Equal("<div id=\"00000000-0000-4000-8000-000000000001\"></div>", Joined(outputs[0]!["data"]!["text/html"]));
+        Assert.Equal("state.ipynb\n", Joined(outputs[1]!["text"]));
+    }
+
+    [Fact]
     public void Rerunning_an_unchanged_chapter_gives_a_byte_identical_file()
     {
         Assert.True(state.Second.Code == 0, state.Second.StdErr);
@@ -92,7 +100,7 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
         var ids = state.Notebook["cells"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(Enumerable.Range(0, ids.Count).Select(i => Notebooks.NotebookDocument.CellId("state", i)), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(Enumerable.Range(1, 8), state.Notebook["cells"]!.AsArray().Select(c => c!["execution_count"]!.GetValue<int>()));
+        Assert.Equal(Enumerable.Range(1, 9), state.Notebook["cells"]!.AsArray().Select(c => c!["execution_count"]!.GetValue<int>()));
         Assert.DoesNotContain(Root, File.ReadAllText(state.Path));
     }
 
@@ -128,6 +136,16 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     }
 
     [Fact]
+    public void A_value_that_cannot_be_formatted_is_the_cells_error_and_the_file_is_still_written()
+    {
+        var path = Copy("bad-value.ipynb");
+        Assert.Equal(1, Run("run", path).Code);
+        var error = Outputs(Load(path), 1).Single()!;
+        Assert.Equal("InvalidOperationException", error["ename"]!.GetValue<string>());
+        Assert.Equal("cannot print", error["evalue"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_cell_tagged_raises_exception_may_fail_and_the_run_goes_on()
     {
         var path = Copy("raises.ipynb");
@@ -143,13 +161,14 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     {
         var path = Copy("timeout.ipynb");
         var clock = Stopwatch.StartNew();
-        var result = Run(TimeSpan.FromMinutes(1), "run", path, "--timeout", "2");
+        // Long enough for the first cell, which pays for warming up the compiler (seconds on a busy machine).
+        var result = Run(TimeSpan.FromMinutes(1), "run", path, "--timeout", "8");
         Assert.Equal(1, result.Code);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"took {clock.Elapsed}");
         Assert.Contains("FAILED at cell 2: CellTimeout", result.StdErr);
         var notebook = Load(path);
         var error = Outputs(notebook, 2).Single()!;
-        Assert.Equal("the cell did not finish within 2 s", error["evalue"]!.GetValue<string>());
+        Assert.Equal("the cell did not finish within 8 s", error["evalue"]!.GetValue<string>());
         Assert.Null(Cell(notebook, 3)["execution_count"]);
     }
 
@@ -169,6 +188,18 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
         p.WaitForExit();
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));   // no temporary file left behind
+    }
+
+    [Fact]
+    public void Several_chapters_run_one_process_each_and_a_failure_is_reported_at_the_end()
+    {
+        var failing = Copy("compile-error.ipynb");
+        var passing = Copy("raises.ipynb");
+        var r = Run("run", failing, passing);
+        Assert.Equal(1, r.Code);
+        Assert.Contains("book run: 2 chapters in", r.StdErr);
+        Assert.EndsWith("failed: compile-error", r.StdErr.TrimEnd());
+        Assert.Equal(3, Load(passing)["cells"]!.AsArray().Count(c => c!["execution_count"] is not null));   // ran after the failure
     }
 
     [Fact]

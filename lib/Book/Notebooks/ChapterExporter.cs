@@ -12,7 +12,8 @@ namespace MachinePerception.Book.Notebooks;
 /// comments. Script-only forms are rewritten: <c>#r</c> lines become comments (the project reference brings the
 /// library and its packages), every cell's <c>using</c>s move to the top, type declarations to the end (C# wants
 /// top-level statements first), and a cell's final expression becomes <c>display(...)</c>, as the kernel shows it.
-/// Limitation: all cells share one scope, so a chapter must not declare the same variable name in two cells.
+/// All cells share one scope in the app, so a name declared in two cells (allowed in a notebook, where a later
+/// cell shadows an earlier one) is refused with the two cell numbers.
 /// </summary>
 public static class ChapterExporter
 {
@@ -28,6 +29,7 @@ public static class ChapterExporter
         var body = new StringBuilder();
         var types = new StringBuilder();
         var parse = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+        var declaredIn = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < doc.Cells.Count; i++)
         {
             var cell = doc.Cell(i);
@@ -48,7 +50,13 @@ public static class ChapterExporter
                 var text = u.WithoutTrivia().ToFullString();
                 if (!usings.Contains(text)) usings.Add(text);
             }
-            var leading = unit.Usings.Count > 0 ? "" : unit.Members.FirstOrDefault()?.GetLeadingTrivia().ToFullString() ?? code;
+            foreach (var name in TopLevelNames(unit))
+            {
+                if (declaredIn.TryGetValue(name, out var earlier))
+                    throw new InvalidDataException(
+                        $"book export: '{name}' is declared in cell {earlier} and again in cell {i + 1}; a file-based app has one scope, so rename one of them");
+                declaredIn[name] = i + 1;
+            }
             if (unit.Usings.Count == 0 && unit.Members.Count == 0) body.Append(code.Trim()).Append('\n');
             var raisesException = NotebookDocument.Tags(cell).Contains(NotebookRunner.RaisesException);
             var cellBody = new StringBuilder();
@@ -90,6 +98,29 @@ public static class ChapterExporter
         file.Append(body);
         if (types.Length > 0) file.Append("\n// ---- types declared in the cells ----\n").Append(types);
         return file.ToString();
+    }
+
+    // Variables and local functions a cell declares at its top level (a script parses `var x = ...;` as a field).
+    static IEnumerable<string> TopLevelNames(CompilationUnitSyntax unit)
+    {
+        foreach (var member in unit.Members)
+        {
+            switch (member)
+            {
+                case FieldDeclarationSyntax f:
+                    foreach (var v in f.Declaration.Variables) yield return v.Identifier.Text;
+                    break;
+                case GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax l }:
+                    foreach (var v in l.Declaration.Variables) yield return v.Identifier.Text;
+                    break;
+                case MethodDeclarationSyntax m:
+                    yield return m.Identifier.Text;
+                    break;
+                case GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax lf }:
+                    yield return lf.Identifier.Text;
+                    break;
+            }
+        }
     }
 
     static string Indent(string code) => string.Join("\n", code.Split('\n').Select(l => l.Length == 0 ? l : "    " + l));

@@ -18,10 +18,53 @@ internal sealed class CellOutputSink(TextWriter terminal) : INotebookHost
     readonly List<JsonObject> displays = [];
     int statusLength;
 
+    // The stream output being written: its text is kept in a builder and split into lines when the next output
+    // starts or the cell ends, so a cell that prints many small pieces costs linear time.
+    JsonObject? openStream;
+    string? openStreamName;
+    readonly StringBuilder openText = new();
+
     /// <summary>Starts collecting into a new cell's outputs.</summary>
     public void BeginCell(JsonArray outputs)
     {
-        lock (gate) current = outputs;
+        lock (gate)
+        {
+            CloseStream();
+            current = outputs;
+        }
+    }
+
+    /// <summary>
+    /// Finishes the running cell's outputs (the last stream's text is written into its output). Anything written
+    /// between cells, e.g. by a thread a cell left running, is dropped.
+    /// </summary>
+    public void EndCell()
+    {
+        lock (gate)
+        {
+            CloseStream();
+            current = [];
+        }
+    }
+
+    bool closed;
+
+    /// <summary>Stops all changes to the notebook: after this, a cell thread that still runs (a timeout) cannot touch it.</summary>
+    public void Close()
+    {
+        lock (gate)
+        {
+            CloseStream();
+            closed = true;
+        }
+    }
+
+    void CloseStream()
+    {
+        if (openStream is not null) openStream["text"] = NotebookDocument.Lines(openText.ToString());
+        openStream = null;
+        openStreamName = null;
+        openText.Clear();
     }
 
     public void Write(string stream, string text)
@@ -29,13 +72,15 @@ internal sealed class CellOutputSink(TextWriter terminal) : INotebookHost
         if (text.Length == 0) return;
         lock (gate)
         {
-            if (current.Count > 0 && current[^1] is JsonObject last
-                && last["output_type"]?.GetValue<string>() == "stream" && last["name"]?.GetValue<string>() == stream)
+            if (closed) return;
+            if (openStream is null || openStreamName != stream)
             {
-                last["text"] = NotebookDocument.Lines(NotebookDocument.Text(last["text"]) + text);
-                return;
+                CloseStream();
+                openStream = NotebookDocument.StreamOutput(stream, "");
+                openStreamName = stream;
+                current.Add(openStream);
             }
-            current.Add(NotebookDocument.StreamOutput(stream, text));
+            openText.Append(text);
         }
     }
 
@@ -45,7 +90,9 @@ internal sealed class CellOutputSink(TextWriter terminal) : INotebookHost
     {
         lock (gate)
         {
+            CloseStream();
             var output = NotebookDocument.DisplayData(value);
+            if (closed) return new DisplayHandle(this, -1);
             current.Add(output);
             displays.Add(output);
             return new DisplayHandle(this, displays.Count - 1);
@@ -56,6 +103,7 @@ internal sealed class CellOutputSink(TextWriter terminal) : INotebookHost
     {
         lock (gate)
         {
+            if (closed) return;
             if (handle.Id < 0 || handle.Id >= displays.Count)
                 throw new ArgumentException($"display update: no display with id {handle.Id} in this notebook");
             displays[handle.Id]["data"] = NotebookDocument.DisplayDataBody(value);

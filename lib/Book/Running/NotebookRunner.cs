@@ -92,7 +92,8 @@ public static class NotebookRunner
             Notebook.Host = sink;
             ElementIds.Reset();
             Notebook.Chapter = doc.Chapter;
-            Environment.SetEnvironmentVariable(Notebook.SmokeVariable, options.Smoke ? "1" : null);
+            // --smoke switches smoke mode on; BOOK_SMOKE=1 already set in the environment keeps it on.
+            Environment.SetEnvironmentVariable(Notebook.SmokeVariable, options.Smoke || savedSmoke == "1" ? "1" : null);
 
             var scriptOptions = ScriptOptionsFor(folder);
             ScriptState<object>? state = CSharpScript.Create(Preamble, scriptOptions).RunAsync().GetAwaiter().GetResult();
@@ -112,12 +113,19 @@ public static class NotebookRunner
                 cell["execution_count"] = ++executed;
                 sink.BeginCell(outputs);
                 var cellClock = Stopwatch.StartNew();
+                sink.Status($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} running");
                 var outcome = Execute(NotebookDocument.Source(cell), state, scriptOptions, options.CellTimeout);
                 sink.Status(null);
                 options.Progress.WriteLine($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} (code {executed}/{codeCells}) " +
                                            $"{cellClock.Elapsed.TotalSeconds:F2} s" + (outcome.Error is null ? "" : $"  {outcome.Error.Ename}"));
                 if (outcome.State is not null) state = outcome.State;
-                if (outcome.Value is { } value) sink.Show(DisplayFormatter.Format(value));
+                if (outcome.Value is { } value)
+                {
+                    // Formatting runs the value's own code (ToString, property getters): a throw there is the cell's error.
+                    try { sink.Show(DisplayFormatter.Format(value)); }
+                    catch (Exception e) { outcome = outcome with { Error = CellError.From(e) }; }
+                }
+                sink.EndCell();
                 if (outcome.Error is { } error)
                 {
                     outputs.Add(NotebookDocument.ErrorOutput(error.Ename, error.Evalue, error.Traceback(i + 1)));
@@ -133,6 +141,7 @@ public static class NotebookRunner
         }
         finally
         {
+            sink.Close();
             Console.SetOut(savedOut);
             Console.SetError(savedError);
             Check.Out = savedCheckOut;
@@ -205,6 +214,8 @@ public static class NotebookRunner
         {
             var diagnostics = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
             if (diagnostics.Count == 0) diagnostics.Add(e.Message);
+            if (diagnostics.Any(d => d.Contains("'nuget:", StringComparison.OrdinalIgnoreCase)))
+                diagnostics.Add("the book runner does not fetch NuGet packages: reference the library, which brings its dependencies");
             return new Outcome(null, null, new CellError("CompilationError", diagnostics[0], diagnostics), false);
         }
         catch (Exception e)

@@ -4,7 +4,7 @@ namespace MachinePerception.Display;
 /// A value ready to show: its forms by MIME type (text/plain, text/html, image/png as base64), in the order a
 /// notebook stores them. Every display in the book is one of these.
 /// </summary>
-public sealed class FormattedValue
+public sealed partial class FormattedValue
 {
     public const string Plain = "text/plain";
     public const string Html = "text/html";

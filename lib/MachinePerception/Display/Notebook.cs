@@ -23,6 +23,12 @@ public static class Notebook
     /// </summary>
     public static string? Chapter { get; set; }
 
+    /// <summary>
+    /// Shows a value as an output of the running cell, from library code (a chart, a table of results): the same as
+    /// a cell's <c>display(value)</c>, without needing the kernel's names.
+    /// </summary>
+    public static DisplayHandle Show(object? value) => Host.Show(DisplayFormatter.Format(value));
+
     static INotebookHost? host;
 
     /// <summary>

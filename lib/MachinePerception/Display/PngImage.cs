@@ -8,7 +8,7 @@ namespace MachinePerception.Display;
 /// filter bank, a rendered view. Written by a small encoder of its own (PNG: signature, IHDR, one zlib IDAT, IEND),
 /// so the bytes are the same on every run.
 /// </summary>
-public sealed class PngImage
+public sealed partial class PngImage
 {
     public byte[] Bytes { get; }
     public int Width { get; }

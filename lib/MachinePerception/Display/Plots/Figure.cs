@@ -18,7 +18,9 @@ namespace MachinePerception.Display.Plots;
 /// Charts are turned into PNG by headless Chromium (when it is installed); image grids by the library's own
 /// rasterizer. Both are byte-identical on a re-run: a Chromium PNG records a hash of the chart it shows and is
 /// reused while the chart is unchanged.
+/// In Polyglot Notebooks the kernel formats a figure the same way (<see cref="TypeFormatterSourceAttribute"/>).
 /// </summary>
+[TypeFormatterSource(typeof(BookFormatterSource))]
 public sealed class Figure : IDisplayable
 {
     /// <summary>The name in the PNG file's name (lower-case letters, digits and dashes).</summary>
