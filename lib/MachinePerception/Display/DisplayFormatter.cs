@@ -22,6 +22,7 @@ public static class DisplayFormatter
     {
         null => Text("<null>"),
         FormattedValue f => f,
+        IDisplayable d => d.ToDisplay(),
         HtmlContent h => new FormattedValue(new Dictionary<string, string> { [FormattedValue.Html] = h.Html }),
         PngImage p => new FormattedValue(new Dictionary<string, string>
         {
