@@ -1,5 +1,6 @@
 using MachinePerception.Autodiff;
 using MachinePerception.Basics;
+using MachinePerception.Ops;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Tests.Basics;
@@ -13,7 +14,7 @@ public class ActivationTableTests
         foreach (var f in ActivationTable.All)
         {
             var x = Tensor.FromArray(xs, xs.Length).RequireGrad();
-            var g = Autograd.Grad([Ops.Op.Sum(f.Op(x))], [x])[0]!.ToDoubleArray();
+            var g = Autograd.Grad([Op.Sum(f.Op(x))], [x])[0]!.ToDoubleArray();
             for (int i = 0; i < xs.Length; i++)
             {
                 double h = 1e-6, numeric = (f.F(xs[i] + h) - f.F(xs[i] - h)) / (2 * h);
