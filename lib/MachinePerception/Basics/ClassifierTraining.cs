@@ -13,15 +13,19 @@ namespace MachinePerception.Basics;
 /// </summary>
 public static class ClassifierTraining
 {
-    /// <summary>One pass over <paramref name="loader"/>'s epoch <paramref name="epoch"/>; returns the mean training loss.</summary>
-    public static double TrainEpoch(Layer model, Optimizer optimizer, DataLoader loader, int epoch)
+    /// <summary>
+    /// One pass over <paramref name="loader"/>'s epoch <paramref name="epoch"/>; returns the mean training loss. With a
+    /// <paramref name="schedule"/>, the learning rate is set before each step from the global step number.
+    /// </summary>
+    public static double TrainEpoch(Layer model, Optimizer optimizer, DataLoader loader, int epoch, LearningRateSchedule? schedule = null)
     {
         model.Train();
         double sum = 0;
-        int count = 0;
+        int count = 0, step = epoch * loader.BatchesPerEpoch;
         foreach (var batch in loader.Epoch(epoch))
         {
             if (batch.Labels is null) throw new ArgumentException("ClassifierTraining.TrainEpoch: the loader has no labels");
+            schedule?.Apply(optimizer, step++);
             optimizer.ZeroGrad();
             var loss = Losses.CrossEntropy(model.Forward(batch.Inputs), batch.Labels); // logits [B, K]
             loss.Backward();

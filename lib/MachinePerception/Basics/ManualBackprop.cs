@@ -130,6 +130,42 @@ public sealed class ManualBackprop
     }
 
     /// <summary>
+    /// Centered differences (L(θ + h) − L(θ − h))/2h of L = ½‖z⁽ᴸ⁾ − y‖² for every weight and bias, in the order of
+    /// <see cref="Flatten"/>: a third computation of the same gradient, by perturbing the parameters in place.
+    /// </summary>
+    public double[] NumericGradients(double[] x, double[] y, double h = 1e-6)
+    {
+        double Loss() => SquaredErrorGradients(x, y).Loss;
+        var list = new List<double>();
+        double Central(Func<double> get, Action<double> set)
+        {
+            double orig = get();
+            set(orig + h);
+            double plus = Loss();
+            set(orig - h);
+            double minus = Loss();
+            set(orig);
+            return (plus - minus) / (2 * h);
+        }
+        for (int l = 1; l <= Layers; l++)
+        {
+            var (w, b) = (W[l], B[l]);
+            for (int i = 0; i < Sizes[l]; i++)
+                for (int j = 0; j < Sizes[l - 1]; j++)
+                {
+                    var (ii, jj) = (i, j);
+                    list.Add(Central(() => w[ii, jj], v => w[ii, jj] = v));
+                }
+            for (int i = 0; i < Sizes[l]; i++)
+            {
+                int ii = i;
+                list.Add(Central(() => b[ii], v => b[ii] = v));
+            }
+        }
+        return [.. list];
+    }
+
+    /// <summary>
     /// The weight gradient with the summary's index as written, δ⁽ˡ⁾ᵢ f′(a⁽ˡ⁾)ᵢ z⁽ˡ⁾ⱼ (the layer's output in place of its
     /// input); defined only for a square layer. Kept to show, in the errata, that it is not the gradient.
     /// </summary>
