@@ -1,0 +1,191 @@
+using ILGPU;
+using MachinePerception.Tensors;
+
+namespace MachinePerception.Backends.Cuda;
+
+// Reductions along an axis and softmax. Each output is reduced by one thread (strided columns) or one group
+// (contiguous rows, a shared-memory tree); both orders are fixed, so results never depend on timing.
+public sealed partial class CudaBackend
+{
+    public override void Reduce(ReduceOp op, Tensor x, Tensor y, int outer, int n, int inner)
+    {
+        if (n == 0 && op is not ReduceOp.Sum)
+            throw new ArgumentException($"{op}: cannot reduce an empty axis (x {x.Shape})");
+        if (x.DType == DType.Float32) Reduce<float, Float32Math>(op, x, y, outer, n, inner);
+        else Reduce<double, Float64Math>(op, x, y, outer, n, inner);
+    }
+
+    void Reduce<T, TMath>(ReduceOp op, Tensor x, Tensor y, int outer, int n, int inner) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var args = new ReduceArgs<T>(View<T>(x), View<T>(y), (int)op, outer, n, inner);
+        if (inner == 1) kernels.Launch(ReductionKernels.ReduceRows<T, TMath>, kernels.Rows(outer), args);
+        else kernels.Launch(ReductionKernels.ReduceColumns<T, TMath>, kernels.Elements((long)outer * inner), args);
+    }
+
+    public override void Softmax(Tensor x, Tensor y, int rows, int n, bool log)
+    {
+        if (x.DType == DType.Float32)
+            kernels.Launch(ReductionKernels.Softmax<float, Float32Math>, kernels.Rows(rows), new SoftmaxArgs<float>(View<float>(x), View<float>(y), rows, n, log));
+        else
+            kernels.Launch(ReductionKernels.Softmax<double, Float64Math>, kernels.Rows(rows), new SoftmaxArgs<double>(View<double>(x), View<double>(y), rows, n, log));
+    }
+}
+
+public readonly record struct ReduceArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, int Outer, int N, int Inner) where T : unmanaged;
+public readonly record struct SoftmaxArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Rows, int N, bool Log) where T : unmanaged;
+
+/// <summary>Kernels that reduce along one axis, and softmax (a max, a sum and a map over each row).</summary>
+public static class ReductionKernels
+{
+    /// <summary>Largest group the shared-memory trees are sized for (the launch helper never exceeds it).</summary>
+    public const int MaxGroup = 256;
+
+    /// <summary>x as [outer, n, inner] with inner &gt; 1: one thread per output (o, i) walks its column j = 0..n−1.</summary>
+    [Kernel]
+    public static void ReduceColumns<T, TMath>(ReduceArgs<T> p) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        for (int k = Grid.GlobalIndex.X; k < p.Outer * p.Inner; k += ElementwiseKernels.GridStride)
+        {
+            int o = k / p.Inner, i = k % p.Inner;
+            int first = o * p.N * p.Inner + i;
+            if (p.Op == (int)ReduceOp.LogSumExp)
+            {
+                T mx = m.NegativeInfinity;
+                for (int j = 0; j < p.N; j++) mx = m.Max(mx, p.X[first + j * p.Inner]);
+                T s = m.Zero;
+                for (int j = 0; j < p.N; j++) s = m.Add(s, m.Exp(m.Sub(p.X[first + j * p.Inner], mx)));
+                p.Y[k] = FinishLogSumExp<T, TMath>(mx, s);
+                continue;
+            }
+            Identity<T, TMath>(p.Op, out T v, out int at);
+            for (int j = 0; j < p.N; j++) Combine<T, TMath>(p.Op, ref v, ref at, p.X[first + j * p.Inner], j);
+            p.Y[k] = IsArg(p.Op) ? m.FromInt(at) : v;
+        }
+    }
+
+    /// <summary>x as [outer, n] (contiguous rows): one group per row, each thread folds a strided slice, then a tree.</summary>
+    [Kernel]
+    public static void ReduceRows<T, TMath>(ReduceArgs<T> p) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        var values = SharedMemory.Allocate<T>(MaxGroup);
+        var indices = SharedMemory.Allocate<int>(MaxGroup);
+        for (int row = Grid.IdxX; row < p.Outer; row += Grid.DimX)
+        {
+            int start = row * p.N;
+            if (p.Op == (int)ReduceOp.LogSumExp)
+            {
+                T mx = RowFold<T, TMath>(p.X, start, p.N, (int)ReduceOp.Max, values, indices, out _);
+                T s = m.Zero;
+                for (int j = Group.IdxX; j < p.N; j += Group.DimX) s = m.Add(s, m.Exp(m.Sub(p.X[start + j], mx)));
+                s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, out _);
+                if (Group.IdxX == 0) p.Y[row] = FinishLogSumExp<T, TMath>(mx, s);
+                continue;
+            }
+            T v = RowFold<T, TMath>(p.X, start, p.N, p.Op, values, indices, out int at);
+            if (Group.IdxX == 0) p.Y[row] = IsArg(p.Op) ? m.FromInt(at) : v;
+        }
+    }
+
+    /// <summary>Row-wise softmax: subtract the row max first (softmax is shift-invariant, so exp never overflows).</summary>
+    [Kernel]
+    public static void Softmax<T, TMath>(SoftmaxArgs<T> p) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        var values = SharedMemory.Allocate<T>(MaxGroup);
+        var indices = SharedMemory.Allocate<int>(MaxGroup);
+        for (int row = Grid.IdxX; row < p.Rows; row += Grid.DimX)
+        {
+            int start = row * p.N;
+            T mx = RowFold<T, TMath>(p.X, start, p.N, (int)ReduceOp.Max, values, indices, out _);
+            T s = m.Zero;
+            for (int j = Group.IdxX; j < p.N; j += Group.DimX)
+            {
+                T e = m.Exp(m.Sub(p.X[start + j], mx));
+                s = m.Add(s, e);
+                if (!p.Log) p.Y[start + j] = e;
+            }
+            s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, out _);
+            // log-softmax: (x − m) − log Σ e^{x−m}; softmax: e^{x−m} / Σ e^{x−m}
+            T logS = m.Log(s);
+            for (int j = Group.IdxX; j < p.N; j += Group.DimX)
+                p.Y[start + j] = p.Log ? m.Sub(m.Sub(p.X[start + j], mx), logS) : m.Div(p.Y[start + j], s);
+        }
+    }
+
+    static bool IsArg(int op) => op == (int)ReduceOp.ArgMax || op == (int)ReduceOp.ArgMin;
+
+    // log Σ e^{x_j} = m + log Σ e^{x_j − m}; an infinite max is the answer itself (as on the CPU)
+    static T FinishLogSumExp<T, TMath>(T mx, T s) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        bool infinite = m.Equal(m.Abs(mx), m.Neg(m.NegativeInfinity));
+        return infinite ? mx : m.Add(mx, m.Log(s));
+    }
+
+    /// <summary>The neutral start of a fold: 0 for sums, −∞ for max, +∞ for min, and the last possible index for arg-reductions.</summary>
+    static void Identity<T, TMath>(int op, out T v, out int at) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        at = int.MaxValue;
+        v = op == (int)ReduceOp.Sum ? m.Zero
+            : op == (int)ReduceOp.Max || op == (int)ReduceOp.ArgMax ? m.NegativeInfinity
+            : m.Neg(m.NegativeInfinity);
+    }
+
+    /// <summary>
+    /// Folds (x, j) into the running (v, at). Arg-reductions keep the first index among equal values and let NaN
+    /// win (as TensorPrimitives.IndexOfMax does), so a tree of partial results gives the same index as a loop.
+    /// </summary>
+    static void Combine<T, TMath>(int op, ref T v, ref int at, T x, int j) where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        if (op == (int)ReduceOp.Sum) { v = m.Add(v, x); return; }
+        if (op == (int)ReduceOp.Max) { v = m.Max(v, x); return; }
+        if (op == (int)ReduceOp.Min) { v = m.Min(v, x); return; }
+        bool take;
+        if (m.IsNaN(v) || m.IsNaN(x)) take = m.IsNaN(x) && (!m.IsNaN(v) || j < at);
+        else if (m.Equal(x, v)) take = j < at;
+        else take = op == (int)ReduceOp.ArgMax ? m.Greater(x, v) : m.Greater(v, x);
+        if (take) { v = x; at = j; }
+    }
+
+    /// <summary>Every thread of the group folds x[start + t], x[start + t + G], ...; then the group combines the partials.</summary>
+    static T RowFold<T, TMath>(ArrayView<T> x, int start, int n, int op, ArrayView<T> values, ArrayView<int> indices, out int at)
+        where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        Identity<T, TMath>(op, out T v, out int a);
+        for (int j = Group.IdxX; j < n; j += Group.DimX) Combine<T, TMath>(op, ref v, ref a, x[start + j], j);
+        return GroupTree<T, TMath>(op, v, a, values, indices, out at);
+    }
+
+    /// <summary>
+    /// Combines one partial per thread by halving: thread t takes in t + w for w = G/2, G/4, ..., 1 (G a power of two).
+    /// The pairing is fixed, so the result is the same on every run. Every thread gets the result.
+    /// </summary>
+    static T GroupTree<T, TMath>(int op, T v, int at, ArrayView<T> values, ArrayView<int> indices, out int resultAt)
+        where T : unmanaged where TMath : struct, IScalarMath<T>
+    {
+        int t = Group.IdxX;
+        values[t] = v;
+        indices[t] = at;
+        Group.Barrier();
+        for (int w = Group.DimX / 2; w > 0; w /= 2)
+        {
+            if (t < w)
+            {
+                T mine = values[t];
+                int mineAt = indices[t];
+                Combine<T, TMath>(op, ref mine, ref mineAt, values[t + w], indices[t + w]);
+                values[t] = mine;
+                indices[t] = mineAt;
+            }
+            Group.Barrier();
+        }
+        T r = values[0];
+        resultAt = indices[0];
+        Group.Barrier(); // nobody overwrites the shared slots before all have read slot 0
+        return r;
+    }
+}

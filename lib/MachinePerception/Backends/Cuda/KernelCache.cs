@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace MachinePerception.Backends.Cuda;
+
+/// <summary>Marks a static method as a device kernel, so the PTX tests compile it for every supported GPU.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class KernelAttribute : Attribute;
+
+/// <summary>
+/// Loads each kernel once per accelerator (ILGPU compiles on first load: milliseconds to seconds) and launches it.
+/// Every kernel takes one argument struct, so one generic <see cref="Launch{TArgs}"/> serves them all.
+/// </summary>
+public sealed class KernelCache(Accelerator accelerator)
+{
+    readonly ConcurrentDictionary<MethodInfo, Delegate> loaded = new();
+
+    public Accelerator Accelerator => accelerator;
+
+    /// <summary>Threads per group for grid-stride and row kernels: 256 on a GPU, fewer on a small test accelerator. A power of two.</summary>
+    public int GroupSize => (int)Math.Min(256, BitFloor(accelerator.MaxNumThreadsPerGroup));
+
+    /// <summary>Runs <paramref name="kernel"/> with the given grid and group sizes on the accelerator's default stream.</summary>
+    public void Launch<TArgs>(Action<TArgs> kernel, KernelConfig config, TArgs args) where TArgs : struct
+    {
+        var launcher = (Action<KernelConfig, TArgs>)loaded.GetOrAdd(kernel.Method, _ => accelerator.LoadStreamKernel(kernel));
+        launcher(config, args);
+    }
+
+    /// <summary>
+    /// A launch for a grid-stride kernel over <paramref name="n"/> items: enough groups to fill the device
+    /// (a few per multiprocessor), never more than the items need. The kernel loops, so any grid is correct.
+    /// </summary>
+    public KernelConfig Elements(long n)
+    {
+        int group = GroupSize;
+        long needed = Math.Max(1, (n + group - 1) / group);
+        int grid = (int)Math.Min(needed, 8L * Math.Max(1, accelerator.NumMultiprocessors));
+        return new KernelConfig(new Index3D(grid, 1, 1), new Index3D(group, 1, 1));
+    }
+
+    /// <summary>A launch for a row kernel: one group per row (grid-striding when rows outnumber the groups).</summary>
+    public KernelConfig Rows(int rows)
+    {
+        int grid = Math.Max(1, Math.Min(rows, 65535));
+        return new KernelConfig(new Index3D(grid, 1, 1), new Index3D(GroupSize, 1, 1));
+    }
+
+    static long BitFloor(long v)
+    {
+        long p = 1;
+        while (p * 2 <= v) p *= 2;
+        return p;
+    }
+}
