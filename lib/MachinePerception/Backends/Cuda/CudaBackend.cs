@@ -47,7 +47,7 @@ public sealed partial class CudaBackend : Backend, IDisposable
         Context? context = null;
         try
         {
-            context = Context.Create(b => b.Cuda().EnableAlgorithms());
+            context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O1));
             var devices = context.GetCudaDevices();
             if (devices.Count == 0)
             {

@@ -179,7 +179,8 @@ public static class ElementwiseKernels
         var m = default(TMath);
         T u = m.Add(m.One, x);
         T d = m.Sub(u, m.One);
-        return m.Equal(d, m.Zero) ? x : m.Div(m.Mul(m.Log(u), x), d);
+        if (m.Equal(d, m.Zero)) return x;
+        return m.Equal(u, m.Neg(m.NegativeInfinity)) ? u : m.Div(m.Mul(m.Log(u), x), d); // log(+∞) = +∞, not ∞/∞
     }
 
     [Kernel]

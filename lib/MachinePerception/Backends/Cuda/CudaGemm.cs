@@ -19,7 +19,7 @@ public sealed partial class CudaBackend
         if (c.Size == 0) return;
         // a batch of one is broadcast over the others (stride 0 between batches)
         var args = new GemmArgs<T>(View<T>(a), View<T>(b), View<T>(c), batch, m, n, k,
-            a.Size > m * k ? m * k : 0, b.Size > k * n ? k * n : 0, transA, transB);
+            a.Size > m * k ? m * k : 0, b.Size > k * n ? k * n : 0, transA ? 1 : 0, transB ? 1 : 0);
         if (useLargeTile) kernels.Launch(GemmKernels.Gemm<T, TMath, LargeTile>, GemmKernels.Config<LargeTile>(m, n, batch), args);
         else kernels.Launch(GemmKernels.Gemm<T, TMath, SmallTile>, GemmKernels.Config<SmallTile>(m, n, batch), args);
     }
@@ -27,21 +27,20 @@ public sealed partial class CudaBackend
 
 /// <summary>
 /// Tile sizes of the GEMM as a type, so that ILGPU sees them as constants when it specialises the kernel:
-/// a group computes a BM×BN block of C, stepping through K in slices of BK; each thread owns TM×TN outputs.
+/// a group computes a BM×BN block of C, stepping through K in slices of BK; each thread owns an 8×8 block
+/// (<see cref="Block8x8{T}"/>), so a group has (BM/8)·(BN/8) threads.
 /// </summary>
 public interface IGemmTile
 {
     int BM { get; }
     int BN { get; }
     int BK { get; }
-    int TM { get; }
-    int TN { get; }
 }
 
 /// <summary>
-/// The GPU tile: 128×128 outputs per group of 256 threads, 8×8 per thread. Each slice of K moves
-/// (128 + 128)·8 numbers into shared memory and does 128·128·8 multiply-adds: 64 per shared number loaded,
-/// and each thread does 8·8 multiply-adds per 8 + 8 shared reads, so arithmetic, not memory, bounds it.
+/// The GPU tile: 128×128 outputs per group of 256 threads. Each slice of K moves (128 + 128)·8 numbers into
+/// shared memory for 128·128·8 multiply-adds (64 per number loaded from global memory), and each thread does
+/// 8·8 multiply-adds per 8 + 8 shared reads, so arithmetic, not memory traffic, sets the pace.
 /// </summary>
 public readonly struct LargeTile : IGemmTile
 {
@@ -49,24 +48,60 @@ public readonly struct LargeTile : IGemmTile
     public int BM => 128;
     public int BN => 128;
     public int BK => 8;
-    public int TM => 8;
-    public int TN => 8;
 }
 
-/// <summary>The test tile: 8×8 outputs per group of 16 threads, 2×2 per thread (ILGPU's CPU accelerator at tiny sizes).</summary>
+/// <summary>The test tile: 16×16 outputs per group of 4 threads (ILGPU's CPU accelerator at tiny sizes).</summary>
 public readonly struct SmallTile : IGemmTile
 {
-    public const int Threads = 16;
-    public int BM => 8;
-    public int BN => 8;
+    public const int Threads = 4;
+    public int BM => 16;
+    public int BN => 16;
     public int BK => 4;
-    public int TM => 2;
-    public int TN => 2;
 }
 
-/// <summary>c[z] = op(a[z])·op(b[z]); strides between batches are 0 for a broadcast operand.</summary>
+/// <summary>Eight numbers in registers: a column of A or a row of B, as one thread reads it from shared memory.</summary>
+public struct Eight<T> where T : unmanaged
+{
+    public T V0, V1, V2, V3, V4, V5, V6, V7;
+
+    public static Eight<T> Load(ArrayView<T> s, int at) =>
+        new() { V0 = s[at], V1 = s[at + 1], V2 = s[at + 2], V3 = s[at + 3], V4 = s[at + 4], V5 = s[at + 5], V6 = s[at + 6], V7 = s[at + 7] };
+
+    public readonly T this[int i] => i switch { 0 => V0, 1 => V1, 2 => V2, 3 => V3, 4 => V4, 5 => V5, 6 => V6, _ => V7 };
+
+    /// <summary>acc + a·this, elementwise: one row of an outer-product update.</summary>
+    public readonly Eight<T> MulAdd<TMath>(T a, Eight<T> acc) where TMath : struct, IScalarMath<T>
+    {
+        var m = default(TMath);
+        return new()
+        {
+            V0 = m.MulAdd(a, V0, acc.V0), V1 = m.MulAdd(a, V1, acc.V1), V2 = m.MulAdd(a, V2, acc.V2), V3 = m.MulAdd(a, V3, acc.V3),
+            V4 = m.MulAdd(a, V4, acc.V4), V5 = m.MulAdd(a, V5, acc.V5), V6 = m.MulAdd(a, V6, acc.V6), V7 = m.MulAdd(a, V7, acc.V7),
+        };
+    }
+}
+
+/// <summary>
+/// A thread's 8×8 block of C, held in 64 registers. Written as fields, not an array: ILGPU keeps struct values in
+/// registers but puts indexed local arrays in (slow) local memory, which the PTX tests check.
+/// </summary>
+public struct Block8x8<T> where T : unmanaged
+{
+    public Eight<T> R0, R1, R2, R3, R4, R5, R6, R7;
+
+    /// <summary>this + a·bᵀ (the rank-1 update of one k step).</summary>
+    public readonly Block8x8<T> AddOuterProduct<TMath>(Eight<T> a, Eight<T> b) where TMath : struct, IScalarMath<T> => new()
+    {
+        R0 = b.MulAdd<TMath>(a.V0, R0), R1 = b.MulAdd<TMath>(a.V1, R1), R2 = b.MulAdd<TMath>(a.V2, R2), R3 = b.MulAdd<TMath>(a.V3, R3),
+        R4 = b.MulAdd<TMath>(a.V4, R4), R5 = b.MulAdd<TMath>(a.V5, R5), R6 = b.MulAdd<TMath>(a.V6, R6), R7 = b.MulAdd<TMath>(a.V7, R7),
+    };
+
+    public readonly Eight<T> Row(int r) => r switch { 0 => R0, 1 => R1, 2 => R2, 3 => R3, 4 => R4, 5 => R5, 6 => R6, _ => R7 };
+}
+
+/// <summary>c[z] = op(a[z])·op(b[z]); strides between batches are 0 for a broadcast operand. Flags are ints (1 = transpose): kernel arguments must be blittable, and bool is not.</summary>
 public readonly record struct GemmArgs<T>(ArrayView<T> A, ArrayView<T> B, ArrayView<T> C, int Batch, int M, int N, int K,
-    int BatchStrideA, int BatchStrideB, bool TransA, bool TransB) where T : unmanaged;
+    int BatchStrideA, int BatchStrideB, int TransA, int TransB) where T : unmanaged;
 
 /// <summary>The tiled matrix-multiply kernel.</summary>
 public static class GemmKernels
@@ -77,7 +112,7 @@ public static class GemmKernels
         var t = default(TTile);
         return new KernelConfig(
             new Index3D((n + t.BN - 1) / t.BN, (m + t.BM - 1) / t.BM, Math.Min(batch, 65535)),
-            new Index3D(t.BM / t.TM * (t.BN / t.TN), 1, 1));
+            new Index3D(t.BM / 8 * (t.BN / 8), 1, 1));
     }
 
     [Kernel]
@@ -85,60 +120,52 @@ public static class GemmKernels
     {
         var m = default(TMath);
         var tile = default(TTile);
-        int bm = tile.BM, bn = tile.BN, bk = tile.BK, tm = tile.TM, tn = tile.TN;
-        // slices of A and B, stored k-major (As[kk·BM + i], Bs[kk·BN + j]) so the inner loop reads along rows
+        int bm = tile.BM, bn = tile.BN, bk = tile.BK;
+        // slices of A and B, stored k-major (As[kk·BM + i], Bs[kk·BN + j]) so each thread reads 8 neighbours
         var As = SharedMemory.Allocate<T>(tile.BM * tile.BK);
         var Bs = SharedMemory.Allocate<T>(tile.BK * tile.BN);
-        // this thread's TM×TN block of C and one column of A / row of B, in registers
-        var acc = LocalMemory.Allocate<T>(tile.TM * tile.TN);
-        var aReg = LocalMemory.Allocate<T>(tile.TM);
-        var bReg = LocalMemory.Allocate<T>(tile.TN);
 
         int threads = Group.DimX, tid = Group.IdxX;
-        int ty = tid / (bn / tn), tx = tid % (bn / tn);
+        int ty = tid / (bn / 8), tx = tid % (bn / 8);
         int row0 = Grid.IdxY * bm, col0 = Grid.IdxX * bn;
 
         for (int z = Grid.IdxZ; z < p.Batch; z += Grid.DimZ)
         {
             int aBase = z * p.BatchStrideA, bBase = z * p.BatchStrideB, cBase = z * p.M * p.N;
-            for (int r = 0; r < tm * tn; r++) acc[r] = m.Zero;
+            var acc = default(Block8x8<T>);
 
             for (int k0 = 0; k0 < p.K; k0 += bk)
             {
                 // load the slices; consecutive threads read consecutive addresses of the stored layout (coalesced)
                 for (int e = tid; e < bm * bk; e += threads)
                 {
-                    int i = p.TransA ? e % bm : e / bk, kk = p.TransA ? e / bm : e % bk;
+                    int i = p.TransA != 0 ? e % bm : e / bk, kk = p.TransA != 0 ? e / bm : e % bk;
                     int gi = row0 + i, gk = k0 + kk;
-                    As[kk * bm + i] = gi < p.M && gk < p.K ? p.A[aBase + (p.TransA ? gk * p.M + gi : gi * p.K + gk)] : m.Zero;
+                    As[kk * bm + i] = gi < p.M && gk < p.K ? p.A[aBase + (p.TransA != 0 ? gk * p.M + gi : gi * p.K + gk)] : m.Zero;
                 }
                 for (int e = tid; e < bk * bn; e += threads)
                 {
-                    int j = p.TransB ? e / bk : e % bn, kk = p.TransB ? e % bk : e / bn;
+                    int j = p.TransB != 0 ? e / bk : e % bn, kk = p.TransB != 0 ? e % bk : e / bn;
                     int gj = col0 + j, gk = k0 + kk;
-                    Bs[kk * bn + j] = gj < p.N && gk < p.K ? p.B[bBase + (p.TransB ? gj * p.K + gk : gk * p.N + gj)] : m.Zero;
+                    Bs[kk * bn + j] = gj < p.N && gk < p.K ? p.B[bBase + (p.TransB != 0 ? gj * p.K + gk : gk * p.N + gj)] : m.Zero;
                 }
                 Group.Barrier();
 
-                // the outer product of a column of A and a row of B, BK times (register blocking)
+                // C block += (column kk of the A slice) · (row kk of the B slice)ᵀ, for each kk: register blocking
                 for (int kk = 0; kk < bk; kk++)
-                {
-                    for (int r = 0; r < tm; r++) aReg[r] = As[kk * bm + ty * tm + r];
-                    for (int c = 0; c < tn; c++) bReg[c] = Bs[kk * bn + tx * tn + c];
-                    for (int r = 0; r < tm; r++)
-                        for (int c = 0; c < tn; c++)
-                            acc[r * tn + c] = m.MulAdd(aReg[r], bReg[c], acc[r * tn + c]);
-                }
+                    acc = acc.AddOuterProduct<TMath>(Eight<T>.Load(As, kk * bm + ty * 8), Eight<T>.Load(Bs, kk * bn + tx * 8));
                 Group.Barrier(); // the next slice may overwrite the tiles only after everyone has used them
             }
 
-            for (int r = 0; r < tm; r++)
+            for (int r = 0; r < 8; r++)
             {
-                int gi = row0 + ty * tm + r;
-                for (int c = 0; c < tn; c++)
+                int gi = row0 + ty * 8 + r;
+                if (gi >= p.M) break;
+                var row = acc.Row(r);
+                for (int c = 0; c < 8; c++)
                 {
-                    int gj = col0 + tx * tn + c;
-                    if (gi < p.M && gj < p.N) p.C[cBase + gi * p.N + gj] = acc[r * tn + c];
+                    int gj = col0 + tx * 8 + c;
+                    if (gj < p.N) p.C[cBase + gi * p.N + gj] = row[c];
                 }
             }
         }

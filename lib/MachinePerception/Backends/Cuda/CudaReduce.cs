@@ -25,14 +25,14 @@ public sealed partial class CudaBackend
     public override void Softmax(Tensor x, Tensor y, int rows, int n, bool log)
     {
         if (x.DType == DType.Float32)
-            kernels.Launch(ReductionKernels.Softmax<float, Float32Math>, kernels.Rows(rows), new SoftmaxArgs<float>(View<float>(x), View<float>(y), rows, n, log));
+            kernels.Launch(ReductionKernels.Softmax<float, Float32Math>, kernels.Rows(rows), new SoftmaxArgs<float>(View<float>(x), View<float>(y), rows, n, log ? 1 : 0));
         else
-            kernels.Launch(ReductionKernels.Softmax<double, Float64Math>, kernels.Rows(rows), new SoftmaxArgs<double>(View<double>(x), View<double>(y), rows, n, log));
+            kernels.Launch(ReductionKernels.Softmax<double, Float64Math>, kernels.Rows(rows), new SoftmaxArgs<double>(View<double>(x), View<double>(y), rows, n, log ? 1 : 0));
     }
 }
 
 public readonly record struct ReduceArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, int Outer, int N, int Inner) where T : unmanaged;
-public readonly record struct SoftmaxArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Rows, int N, bool Log) where T : unmanaged;
+public readonly record struct SoftmaxArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Rows, int N, int Log) where T : unmanaged;
 
 /// <summary>Kernels that reduce along one axis, and softmax (a max, a sum and a map over each row).</summary>
 public static class ReductionKernels
@@ -104,13 +104,13 @@ public static class ReductionKernels
             {
                 T e = m.Exp(m.Sub(p.X[start + j], mx));
                 s = m.Add(s, e);
-                if (!p.Log) p.Y[start + j] = e;
+                if (p.Log == 0) p.Y[start + j] = e;
             }
             s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, out _);
             // log-softmax: (x − m) − log Σ e^{x−m}; softmax: e^{x−m} / Σ e^{x−m}
             T logS = m.Log(s);
             for (int j = Group.IdxX; j < p.N; j += Group.DimX)
-                p.Y[start + j] = p.Log ? m.Sub(m.Sub(p.X[start + j], mx), logS) : m.Div(p.Y[start + j], s);
+                p.Y[start + j] = p.Log != 0 ? m.Sub(m.Sub(p.X[start + j], mx), logS) : m.Div(p.Y[start + j], s);
         }
     }
 

@@ -55,3 +55,41 @@ public sealed class KernelCache(Accelerator accelerator)
         return p;
     }
 }
+
+/// <summary>Every kernel of the backend in every element type and tile it is launched with (the PTX tests compile them all).</summary>
+public static class KernelCatalog
+{
+    /// <summary>
+    /// Methods marked <see cref="KernelAttribute"/>, instantiated for float32 and float64 (T with its matching
+    /// TMath) and for each GEMM tile. A new kernel is picked up here as soon as it carries the attribute.
+    /// </summary>
+    public static IEnumerable<(string Name, MethodInfo Method)> All()
+    {
+        var kernels = typeof(KernelCatalog).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Where(m => m.GetCustomAttribute<KernelAttribute>() is not null)
+            .OrderBy(m => m.DeclaringType!.Name + "." + m.Name);
+        foreach (var k in kernels)
+        {
+            if (!k.IsGenericMethodDefinition)
+            {
+                yield return ($"{k.DeclaringType!.Name}.{k.Name}", k);
+                continue;
+            }
+            foreach (var (t, math) in new[] { (typeof(float), typeof(Float32Math)), (typeof(double), typeof(Float64Math)) })
+                foreach (var tile in new[] { typeof(LargeTile), typeof(SmallTile) })
+                {
+                    var names = k.GetGenericArguments().Select(a => a.Name).ToArray();
+                    if (tile == typeof(SmallTile) && !names.Contains("TTile")) continue;
+                    var args = names.Select(n => n switch
+                    {
+                        "T" => t,
+                        "TMath" => math,
+                        "TTile" => tile,
+                        _ => throw new InvalidOperationException($"KernelCatalog: {k.Name} has type parameter {n}; name it T, TMath or TTile"),
+                    }).ToArray();
+                    yield return ($"{k.DeclaringType!.Name}.{k.Name}<{string.Join(", ", args.Select(a => a.Name))}>", k.MakeGenericMethod(args));
+                }
+        }
+    }
+}

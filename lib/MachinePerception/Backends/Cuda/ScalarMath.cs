@@ -49,7 +49,7 @@ public readonly struct Float32Math : IScalarMath<float>
     public float Sub(float a, float b) => a - b;
     public float Mul(float a, float b) => a * b;
     public float Div(float a, float b) => a / b;
-    public float MulAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    public float MulAdd(float a, float b, float c) => a * b + c;
     public float Neg(float a) => -a;
     public float Abs(float a) => MathF.Abs(a);
     public float Exp(float a) => MathF.Exp(a);
@@ -80,7 +80,7 @@ public readonly struct Float64Math : IScalarMath<double>
     public double Sub(double a, double b) => a - b;
     public double Mul(double a, double b) => a * b;
     public double Div(double a, double b) => a / b;
-    public double MulAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+    public double MulAdd(double a, double b, double c) => a * b + c;
     public double Neg(double a) => -a;
     public double Abs(double a) => Math.Abs(a);
     public double Exp(double a) => Math.Exp(a);
