@@ -90,7 +90,7 @@ public abstract class Backend
             : value;
     }
 
-    static Device ChooseDevice(string? setting) => setting?.Trim().ToLowerInvariant() switch
+    internal static Device ChooseDevice(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
         null or "" => IsAvailable(Device.Cuda) ? Device.Cuda : Device.Cpu,
         "cpu" => Device.Cpu,

@@ -38,6 +38,9 @@ public sealed partial class CudaBackend : Backend, IDisposable
     /// <summary>The ILGPU accelerator the kernels run on.</summary>
     public Accelerator Accelerator => accelerator;
 
+    /// <summary>True when MatMul runs the 128×128 GPU tile (groups of 256 threads), false for the small test tile.</summary>
+    internal bool UsesLargeTile => useLargeTile;
+
     /// <summary>The launch helper and kernel cache (for kernels outside this class, e.g. rendering).</summary>
     public KernelCache Kernels => kernels;
 
