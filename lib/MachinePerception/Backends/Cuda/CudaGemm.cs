@@ -59,13 +59,17 @@ public readonly struct SmallTile : IGemmTile
     public int BK => 4;
 }
 
-/// <summary>Eight numbers in registers: a column of A or a row of B, as one thread reads it from shared memory.</summary>
+/// <summary>Eight numbers in registers: the part of a column of A (or row of B) that one thread multiplies.</summary>
 public struct Eight<T> where T : unmanaged
 {
     public T V0, V1, V2, V3, V4, V5, V6, V7;
 
-    public static Eight<T> Load(ArrayView<T> s, int at) =>
-        new() { V0 = s[at], V1 = s[at + 1], V2 = s[at + 2], V3 = s[at + 3], V4 = s[at + 4], V5 = s[at + 5], V6 = s[at + 6], V7 = s[at + 7] };
+    /// <summary>s[at], s[at + step], ..., s[at + 7·step].</summary>
+    public static Eight<T> Load(ArrayView<T> s, int at, int step) => new()
+    {
+        V0 = s[at], V1 = s[at + step], V2 = s[at + 2 * step], V3 = s[at + 3 * step],
+        V4 = s[at + 4 * step], V5 = s[at + 5 * step], V6 = s[at + 6 * step], V7 = s[at + 7 * step],
+    };
 
     public readonly T this[int i] => i switch { 0 => V0, 1 => V1, 2 => V2, 3 => V3, 4 => V4, 5 => V5, 6 => V6, _ => V7 };
 
@@ -82,7 +86,7 @@ public struct Eight<T> where T : unmanaged
 }
 
 /// <summary>
-/// A thread's 8×8 block of C, held in 64 registers. Written as fields, not an array: ILGPU keeps struct values in
+/// A thread's 8×8 share of C (rows and columns interleaved across the group), in 64 registers. Written as fields, not an array: ILGPU keeps struct values in
 /// registers but puts indexed local arrays in (slow) local memory, which the PTX tests check.
 /// </summary>
 public struct Block8x8<T> where T : unmanaged
@@ -121,12 +125,16 @@ public static class GemmKernels
         var m = default(TMath);
         var tile = default(TTile);
         int bm = tile.BM, bn = tile.BN, bk = tile.BK;
-        // slices of A and B, stored k-major (As[kk·BM + i], Bs[kk·BN + j]) so each thread reads 8 neighbours
+        // slices of A and B, stored k-major (As[kk·BM + i], Bs[kk·BN + j]): one k step reads a column of As and a row of Bs
         var As = SharedMemory.Allocate<T>(tile.BM * tile.BK);
         var Bs = SharedMemory.Allocate<T>(tile.BK * tile.BN);
 
+        // thread (ty, tx) owns rows ty + r·BM/8 and columns tx + c·BN/8 (r, c = 0..7): interleaved, not 8 adjacent,
+        // so neighbouring threads read neighbouring shared-memory words (no bank conflicts) and write
+        // neighbouring columns of C (coalesced stores)
         int threads = Group.DimX, tid = Group.IdxX;
         int ty = tid / (bn / 8), tx = tid % (bn / 8);
+        int rowStep = bm / 8, colStep = bn / 8;
         int row0 = Grid.IdxY * bm, col0 = Grid.IdxX * bn;
 
         for (int z = Grid.IdxZ; z < p.Batch; z += Grid.DimZ)
@@ -153,18 +161,18 @@ public static class GemmKernels
 
                 // C block += (column kk of the A slice) · (row kk of the B slice)ᵀ, for each kk: register blocking
                 for (int kk = 0; kk < bk; kk++)
-                    acc = acc.AddOuterProduct<TMath>(Eight<T>.Load(As, kk * bm + ty * 8), Eight<T>.Load(Bs, kk * bn + tx * 8));
+                    acc = acc.AddOuterProduct<TMath>(Eight<T>.Load(As, kk * bm + ty, rowStep), Eight<T>.Load(Bs, kk * bn + tx, colStep));
                 Group.Barrier(); // the next slice may overwrite the tiles only after everyone has used them
             }
 
             for (int r = 0; r < 8; r++)
             {
-                int gi = row0 + ty * 8 + r;
+                int gi = row0 + ty + r * rowStep;
                 if (gi >= p.M) break;
                 var row = acc.Row(r);
                 for (int c = 0; c < 8; c++)
                 {
-                    int gj = col0 + tx * 8 + c;
+                    int gj = col0 + tx + c * colStep;
                     if (gj < p.N) p.C[cBase + gi * p.N + gj] = row[c];
                 }
             }
