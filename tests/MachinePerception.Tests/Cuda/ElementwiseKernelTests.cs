@@ -164,6 +164,25 @@ public class ElementwiseKernelTests(CpuAcceleratorFixture fx)
     }
 
     [Fact]
+    public void A_call_from_a_new_thread_binds_the_accelerator_there_first()
+    {
+        var x = Kit.Random(9, DType.Float32, 4);
+        double[]? result = null;
+        bool bound = false;
+        var thread = new Thread(() =>
+        {
+            var y = Dev.Allocate(x.Shape, DType.Float32);
+            bound = ILGPU.Runtime.Accelerator.Current == fx.Backend.Accelerator;
+            Dev.Unary(UnaryOp.Neg, Dev.Up(x), y);
+            result = Dev.Down(y).ToDoubleArray();
+        });
+        thread.Start();
+        thread.Join();
+        Assert.True(bound);
+        Assert.Equal(x.ToDoubleArray().Select(v => -v), result!);
+    }
+
+    [Fact]
     public void A_cpu_tensor_passed_to_the_device_backend_is_named_in_the_error()
     {
         var x = Kit.Random(8, DType.Float32, 2, 2);

@@ -68,7 +68,11 @@ public sealed partial class CudaBackend : Backend, IDisposable
     }
 
     /// <summary>Blocks until every kernel launched so far has finished (timings; before reading results by hand).</summary>
-    public void Synchronize() => accelerator.Synchronize();
+    public void Synchronize()
+    {
+        kernels.Bind();
+        accelerator.Synchronize();
+    }
 
     public void Dispose()
     {
@@ -76,13 +80,17 @@ public sealed partial class CudaBackend : Backend, IDisposable
         ownedContext?.Dispose();
     }
 
-    public override Tensor Allocate(Shape shape, DType dtype) =>
-        dtype == DType.Float32
+    public override Tensor Allocate(Shape shape, DType dtype)
+    {
+        kernels.Bind();
+        return dtype == DType.Float32
             ? new Tensor(shape, new CudaStorage<float>(accelerator, shape.Size))
             : new Tensor(shape, new CudaStorage<double>(accelerator, shape.Size));
+    }
 
     public override Tensor Transfer(Tensor source, Device to)
     {
+        kernels.Bind();
         switch (source.Device, to)
         {
             case (Device.Cpu, Device.Cuda):

@@ -25,8 +25,9 @@ public sealed partial class CudaBackend
         }
     }
 
-    static void CopySame<T>(ArrayView<T> x, ArrayView<T> y) where T : unmanaged
+    void CopySame<T>(ArrayView<T> x, ArrayView<T> y) where T : unmanaged
     {
+        kernels.Bind();
         if (x.Length > 0) ArrayViewExtensions.CopyTo(x, y);
     }
 

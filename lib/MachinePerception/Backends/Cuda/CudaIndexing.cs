@@ -37,6 +37,7 @@ public sealed partial class CudaBackend
             Copy(index, converted);
             index = converted;
         }
+        kernels.Bind();
         indexError ??= accelerator.Allocate1D<int>(1);
         indexError.MemSetToZero();
         kernels.Launch(kernel, kernels.Elements(threads), new IndexArgs<T>(View<T>(x), View<T>(index), View<T>(y), indexError.View.AsContiguous(), outer, nIn, nOut, inner));

@@ -22,9 +22,19 @@ public sealed class KernelCache(Accelerator accelerator)
     /// <summary>Threads per group for grid-stride and row kernels: 256 on a GPU, fewer on a small test accelerator. A power of two.</summary>
     public int GroupSize => (int)Math.Min(256, BitFloor(accelerator.MaxNumThreadsPerGroup));
 
+    /// <summary>
+    /// Makes the accelerator current on the calling thread. A CUDA context is per thread, and notebooks and test
+    /// runners call from several threads; every entry point of the backend calls this first (cheap when already bound).
+    /// </summary>
+    public void Bind()
+    {
+        if (Accelerator.Current != accelerator) accelerator.Bind();
+    }
+
     /// <summary>Runs <paramref name="kernel"/> with the given grid and group sizes on the accelerator's default stream.</summary>
     public void Launch<TArgs>(Action<TArgs> kernel, KernelConfig config, TArgs args) where TArgs : struct
     {
+        Bind();
         var launcher = (Action<KernelConfig, TArgs>)loaded.GetOrAdd(kernel.Method, _ => accelerator.LoadStreamKernel(kernel));
         launcher(config, args);
     }
