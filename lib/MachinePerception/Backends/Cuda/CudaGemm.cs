@@ -67,8 +67,14 @@ public struct Eight<T> where T : unmanaged
     /// <summary>s[at], s[at + step], ..., s[at + 7·step].</summary>
     public static Eight<T> Load(ArrayView<T> s, int at, int step) => new()
     {
-        V0 = s[at], V1 = s[at + step], V2 = s[at + 2 * step], V3 = s[at + 3 * step],
-        V4 = s[at + 4 * step], V5 = s[at + 5 * step], V6 = s[at + 6 * step], V7 = s[at + 7 * step],
+        V0 = s[at],
+        V1 = s[at + step],
+        V2 = s[at + 2 * step],
+        V3 = s[at + 3 * step],
+        V4 = s[at + 4 * step],
+        V5 = s[at + 5 * step],
+        V6 = s[at + 6 * step],
+        V7 = s[at + 7 * step],
     };
 
     public readonly T this[int i] => i switch { 0 => V0, 1 => V1, 2 => V2, 3 => V3, 4 => V4, 5 => V5, 6 => V6, _ => V7 };
@@ -79,15 +85,22 @@ public struct Eight<T> where T : unmanaged
         var m = default(TMath);
         return new()
         {
-            V0 = m.MulAdd(a, V0, acc.V0), V1 = m.MulAdd(a, V1, acc.V1), V2 = m.MulAdd(a, V2, acc.V2), V3 = m.MulAdd(a, V3, acc.V3),
-            V4 = m.MulAdd(a, V4, acc.V4), V5 = m.MulAdd(a, V5, acc.V5), V6 = m.MulAdd(a, V6, acc.V6), V7 = m.MulAdd(a, V7, acc.V7),
+            V0 = m.MulAdd(a, V0, acc.V0),
+            V1 = m.MulAdd(a, V1, acc.V1),
+            V2 = m.MulAdd(a, V2, acc.V2),
+            V3 = m.MulAdd(a, V3, acc.V3),
+            V4 = m.MulAdd(a, V4, acc.V4),
+            V5 = m.MulAdd(a, V5, acc.V5),
+            V6 = m.MulAdd(a, V6, acc.V6),
+            V7 = m.MulAdd(a, V7, acc.V7),
         };
     }
 }
 
 /// <summary>
-/// A thread's 8×8 share of C (rows and columns interleaved across the group), in 64 registers. Written as fields, not an array: ILGPU keeps struct values in
-/// registers but puts indexed local arrays in (slow) local memory, which the PTX tests check.
+/// A thread's 8×8 share of C (rows and columns interleaved across the group), in 64 registers. Written as fields,
+/// not an array: ILGPU keeps struct values in registers but puts indexed local arrays in (slow) local memory,
+/// which the PTX tests check.
 /// </summary>
 public struct Block8x8<T> where T : unmanaged
 {
@@ -96,8 +109,14 @@ public struct Block8x8<T> where T : unmanaged
     /// <summary>this + a·bᵀ (the rank-1 update of one k step).</summary>
     public readonly Block8x8<T> AddOuterProduct<TMath>(Eight<T> a, Eight<T> b) where TMath : struct, IScalarMath<T> => new()
     {
-        R0 = b.MulAdd<TMath>(a.V0, R0), R1 = b.MulAdd<TMath>(a.V1, R1), R2 = b.MulAdd<TMath>(a.V2, R2), R3 = b.MulAdd<TMath>(a.V3, R3),
-        R4 = b.MulAdd<TMath>(a.V4, R4), R5 = b.MulAdd<TMath>(a.V5, R5), R6 = b.MulAdd<TMath>(a.V6, R6), R7 = b.MulAdd<TMath>(a.V7, R7),
+        R0 = b.MulAdd<TMath>(a.V0, R0),
+        R1 = b.MulAdd<TMath>(a.V1, R1),
+        R2 = b.MulAdd<TMath>(a.V2, R2),
+        R3 = b.MulAdd<TMath>(a.V3, R3),
+        R4 = b.MulAdd<TMath>(a.V4, R4),
+        R5 = b.MulAdd<TMath>(a.V5, R5),
+        R6 = b.MulAdd<TMath>(a.V6, R6),
+        R7 = b.MulAdd<TMath>(a.V7, R7),
     };
 
     public readonly Eight<T> Row(int r) => r switch { 0 => R0, 1 => R1, 2 => R2, 3 => R3, 4 => R4, 5 => R5, 6 => R6, _ => R7 };
