@@ -144,9 +144,12 @@ public static class GemmKernels
         var m = default(TMath);
         var tile = default(TTile);
         int bm = tile.BM, bn = tile.BN, bk = tile.BK;
-        // slices of A and B, stored k-major (As[kk·BM + i], Bs[kk·BN + j]): one k step reads a column of As and a row of Bs
-        var As = SharedMemory.Allocate<T>(tile.BM * tile.BK);
-        var Bs = SharedMemory.Allocate<T>(tile.BK * tile.BN);
+        // slices of A and B, stored k-major (As[kk·lda + i], Bs[kk·ldb + j]): one k step reads a column of As and a
+        // row of Bs. Rows are padded by 4 words: loading along a row of A (or of Bᵀ), a warp stores kk = 0..7 of
+        // 4 consecutive rows, and a row stride ≡ 4 (mod 32 banks) puts those 32 float words in 32 different banks.
+        var As = SharedMemory.Allocate<T>((tile.BM + 4) * tile.BK);
+        var Bs = SharedMemory.Allocate<T>(tile.BK * (tile.BN + 4));
+        int lda = bm + 4, ldb = bn + 4;
 
         // thread (ty, tx) owns rows ty + r·BM/8 and columns tx + c·BN/8 (r, c = 0..7): interleaved, not 8 adjacent,
         // so neighbouring threads read neighbouring shared-memory words (no bank conflicts) and write
@@ -168,19 +171,19 @@ public static class GemmKernels
                 {
                     int i = p.TransA != 0 ? e % bm : e / bk, kk = p.TransA != 0 ? e / bm : e % bk;
                     int gi = row0 + i, gk = k0 + kk;
-                    As[kk * bm + i] = gi < p.M && gk < p.K ? p.A[aBase + (p.TransA != 0 ? gk * p.M + gi : gi * p.K + gk)] : m.Zero;
+                    As[kk * lda + i] = gi < p.M && gk < p.K ? p.A[aBase + (p.TransA != 0 ? gk * p.M + gi : gi * p.K + gk)] : m.Zero;
                 }
                 for (int e = tid; e < bk * bn; e += threads)
                 {
                     int j = p.TransB != 0 ? e / bk : e % bn, kk = p.TransB != 0 ? e % bk : e / bn;
                     int gj = col0 + j, gk = k0 + kk;
-                    Bs[kk * bn + j] = gj < p.N && gk < p.K ? p.B[bBase + (p.TransB != 0 ? gj * p.K + gk : gk * p.N + gj)] : m.Zero;
+                    Bs[kk * ldb + j] = gj < p.N && gk < p.K ? p.B[bBase + (p.TransB != 0 ? gj * p.K + gk : gk * p.N + gj)] : m.Zero;
                 }
                 Group.Barrier();
 
                 // C block += (column kk of the A slice) · (row kk of the B slice)ᵀ, for each kk: register blocking
                 for (int kk = 0; kk < bk; kk++)
-                    acc = acc.AddOuterProduct<TMath>(Eight<T>.Load(As, kk * bm + ty, rowStep), Eight<T>.Load(Bs, kk * bn + tx, colStep));
+                    acc = acc.AddOuterProduct<TMath>(Eight<T>.Load(As, kk * lda + ty, rowStep), Eight<T>.Load(Bs, kk * ldb + tx, colStep));
                 Group.Barrier(); // the next slice may overwrite the tiles only after everyone has used them
             }
 
