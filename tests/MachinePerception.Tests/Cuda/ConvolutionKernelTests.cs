@@ -115,4 +115,17 @@ public class ConvolutionKernelTests(CpuAcceleratorFixture fx)
         Dev.AvgPool2dBackward(Dev.Up(gy), gxDev, g);
         Kit.Near(Tensor.FromArray(gx, x.Shape.ToArray()), Dev.Down(gxDev).To(DType.Float64), Kit.Tol(dtype));
     }
+
+    [Fact]
+    public void Max_pool_window_of_padding_only_reads_zero_at_index_minus_one()
+    {
+        // a 1×1 image padded by 1 with a 1×1 window: of the 3×3 outputs only the centre sees the pixel
+        var g = new ConvGeometry(N: 1, C: 1, H: 1, W: 1, KH: 1, KW: 1, PadH: 1, PadW: 1);
+        var x = Tensor.FromArray([-4.0], 1, 1, 1, 1);
+        var y = Dev.Allocate([1, 1, 3, 3], DType.Float64);
+        var arg = Dev.Allocate([1, 1, 3, 3], DType.Float64);
+        Dev.MaxPool2d(Dev.Up(x), y, arg, g);
+        Assert.Equal([0, 0, 0, 0, -4.0, 0, 0, 0, 0], Dev.Down(y).ToDoubleArray());
+        Assert.Equal([-1, -1, -1, -1, 0.0, -1, -1, -1, -1], Dev.Down(arg).ToDoubleArray());
+    }
 }

@@ -1,4 +1,5 @@
 using MachinePerception.Backends;
+using MachinePerception.Ops;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Tests.Cuda;
@@ -40,9 +41,26 @@ public class ReductionKernelTests(CpuAcceleratorFixture fx)
 
     static Tensor Quantize(Tensor t)
     {
-        // "+ 0.0" turns −0 into +0: TensorPrimitives ranks +0 above −0, the kernels treat them as equal (first wins)
-        var d = Tensor.FromArray(t.ToDoubleArray().Select(v => Math.Round(v * 2) / 2 + 0.0).ToArray(), t.Shape.ToArray());
+        var d = Tensor.FromArray(t.ToDoubleArray().Select(v => Math.Round(v * 2) / 2).ToArray(), t.Shape.ToArray());
         return t.DType == DType.Float64 ? d : d.To(DType.Float32);
+    }
+
+    [Theory]
+    [InlineData(ReduceOp.ArgMax)]
+    [InlineData(ReduceOp.ArgMin)]
+    public void Arg_reductions_rank_nan_and_signed_zeros_like_the_cpu(ReduceOp op)
+    {
+        // rows: −0 and +0 tied; a NaN after the maximum; two NaNs; ties of ordinary numbers
+        double nan = double.NaN;
+        var x = Tensor.FromArray([-0.0, 0.0, -0.0, 0.0, 1, 3, nan, 3, 2, nan, nan, 5, 7, 7, -7, -7], 4, 4);
+        foreach (var (outer, n, inner, t) in new[] { (4, 4, 1, x), (1, 4, 4, Op.Transpose(x)) })
+        {
+            var expected = Cpu.Allocate([outer, inner], DType.Float64);
+            Cpu.Reduce(op, t, expected, outer, n, inner);
+            var y = Dev.Allocate([outer, inner], DType.Float64);
+            Dev.Reduce(op, Dev.Up(t), y, outer, n, inner);
+            Assert.Equal(expected.ToDoubleArray(), Dev.Down(y).ToDoubleArray());
+        }
     }
 
     [Fact]

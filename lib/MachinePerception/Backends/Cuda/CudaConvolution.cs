@@ -105,8 +105,9 @@ public static class ConvolutionKernels
                     if (at < 0 || m.Greater(v, best)) { best = v; at = h * g.W + w; }
                 }
             }
-            p.Y[e] = best;
-            p.ArgMax[e] = m.FromInt(at < 0 ? 0 : at); // a window of padding only (pad ≥ kernel) reads −∞ at index 0
+            // a window wholly in the padding (which the ops rule out) has no input: 0 at index −1, as on the CPU
+            p.Y[e] = at < 0 ? m.Zero : best;
+            p.ArgMax[e] = m.FromInt(at);
         }
     }
 

@@ -135,8 +135,9 @@ public static class ReductionKernels
     }
 
     /// <summary>
-    /// Folds (x, j) into the running (v, at). Arg-reductions keep the first index among equal values and let NaN
-    /// win (as TensorPrimitives.IndexOfMax does), so a tree of partial results gives the same index as a loop.
+    /// Folds (x, j) into the running (v, at). Arg-reductions rank values as TensorPrimitives.IndexOfMax/IndexOfMin
+    /// do: NaN first, then by value, +0 above −0 for max (−0 below +0 for min), and the first index among equals.
+    /// That is a fixed order, so a tree of partial results picks the same index as a loop.
     /// </summary>
     static void Combine<T, TMath>(int op, ref T v, ref int at, T x, int j) where T : unmanaged where TMath : struct, IScalarMath<T>
     {
@@ -146,8 +147,9 @@ public static class ReductionKernels
         if (op == (int)ReduceOp.Min) { v = m.Min(v, x); return; }
         bool take;
         if (m.IsNaN(v) || m.IsNaN(x)) take = m.IsNaN(x) && (!m.IsNaN(v) || j < at);
-        else if (m.Equal(x, v)) take = j < at;
-        else take = op == (int)ReduceOp.ArgMax ? m.Greater(x, v) : m.Greater(v, x);
+        else if (!m.Equal(x, v)) take = op == (int)ReduceOp.ArgMax ? m.Greater(x, v) : m.Greater(v, x);
+        else if (m.IsNegative(x) != m.IsNegative(v)) take = op == (int)ReduceOp.ArgMax ? m.IsNegative(v) : m.IsNegative(x); // ±0
+        else take = j < at;
         if (take) { v = x; at = j; }
     }
 

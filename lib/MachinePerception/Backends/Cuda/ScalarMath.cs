@@ -35,6 +35,8 @@ public interface IScalarMath<T> where T : unmanaged
     bool GreaterEqual(T a, T b);
     bool Equal(T a, T b);
     bool IsNaN(T a);
+    /// <summary>True for negative numbers and −0 (1/−0 = −∞), false for NaN.</summary>
+    bool IsNegative(T a);
 }
 
 /// <summary>float32 arithmetic for kernels (ILGPU maps <see cref="MathF"/> to device instructions).</summary>
@@ -66,6 +68,7 @@ public readonly struct Float32Math : IScalarMath<float>
     public bool GreaterEqual(float a, float b) => a >= b;
     public bool Equal(float a, float b) => a == b;
     public bool IsNaN(float a) => float.IsNaN(a);
+    public bool IsNegative(float a) => a < 0 || (a == 0 && 1 / a < 0);
 }
 
 /// <summary>float64 arithmetic for kernels.</summary>
@@ -96,4 +99,5 @@ public readonly struct Float64Math : IScalarMath<double>
     public bool GreaterEqual(double a, double b) => a >= b;
     public bool Equal(double a, double b) => a == b;
     public bool IsNaN(double a) => double.IsNaN(a);
+    public bool IsNegative(double a) => a < 0 || (a == 0 && 1 / a < 0);
 }
