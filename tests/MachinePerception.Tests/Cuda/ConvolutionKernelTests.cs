@@ -128,4 +128,52 @@ public class ConvolutionKernelTests(CpuAcceleratorFixture fx)
         Assert.Equal([0, 0, 0, 0, -4.0, 0, 0, 0, 0], Dev.Down(y).ToDoubleArray());
         Assert.Equal([-1, -1, -1, -1, 0.0, -1, -1, -1, -1], Dev.Down(arg).ToDoubleArray());
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Sliding_window_kernels_match_the_cpu_backend_on_random_geometries(DType dtype)
+    {
+        var cpu = CpuBackend.Instance;
+        var rng = new Rng(77);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            int kh = rng.NextInt(1, 4), kw = rng.NextInt(1, 4);
+            var g = new ConvGeometry(N: rng.NextInt(1, 3), C: rng.NextInt(1, 3), H: rng.NextInt(kh, 7), W: rng.NextInt(kw, 7), KH: kh, KW: kw,
+                StrideH: rng.NextInt(1, 3), StrideW: rng.NextInt(1, 3), PadH: rng.NextInt(0, kh / 2 + 1), PadW: rng.NextInt(0, kw / 2 + 1));
+            var x = Kit.Random(trial, dtype, g.N, g.C, g.H, g.W);
+            int[] colsShape = [g.N, g.C * g.KH * g.KW, g.OutH * g.OutW];
+            int[] yShape = [g.N, g.C, g.OutH, g.OutW];
+
+            var cols = cpu.Allocate(colsShape, dtype);
+            cpu.Im2Col(x, cols, g);
+            var colsDev = Dev.Allocate(colsShape, dtype);
+            Dev.Im2Col(Dev.Up(x), colsDev, g);
+            Assert.Equal(cols.ToDoubleArray(), Dev.Down(colsDev).ToDoubleArray());
+
+            var back = cpu.Allocate(x.Shape, dtype);
+            cpu.Col2Im(cols, back, g);
+            var backDev = Dev.Allocate(x.Shape, dtype);
+            Dev.Col2Im(colsDev, backDev, g);
+            Kit.Near(back, Dev.Down(backDev), Kit.Tol(dtype));
+
+            var (y, arg, yDev, argDev) = (cpu.Allocate(yShape, dtype), cpu.Allocate(yShape, dtype), Dev.Allocate(yShape, dtype), Dev.Allocate(yShape, dtype));
+            cpu.MaxPool2d(x, y, arg, g);
+            Dev.MaxPool2d(Dev.Up(x), yDev, argDev, g);
+            Assert.Equal(y.ToDoubleArray(), Dev.Down(yDev).ToDoubleArray());
+            Assert.Equal(arg.ToDoubleArray(), Dev.Down(argDev).ToDoubleArray());
+
+            var avg = cpu.Allocate(yShape, dtype);
+            cpu.AvgPool2d(x, avg, g);
+            var avgDev = Dev.Allocate(yShape, dtype);
+            Dev.AvgPool2d(Dev.Up(x), avgDev, g);
+            Kit.Near(avg, Dev.Down(avgDev), Kit.Tol(dtype));
+
+            var gx = cpu.Allocate(x.Shape, dtype);
+            cpu.AvgPool2dBackward(avg, gx, g);
+            var gxDev = Dev.Allocate(x.Shape, dtype);
+            Dev.AvgPool2dBackward(avgDev, gxDev, g);
+            Kit.Near(gx, Dev.Down(gxDev), Kit.Tol(dtype));
+        }
+    }
 }
