@@ -29,7 +29,7 @@ public sealed partial class CudaBackend : Backend, IDisposable
         this.accelerator = accelerator;
         this.ownedContext = ownedContext;
         kernels = new KernelCache(accelerator);
-        // the 128×128 GEMM tile needs 256 threads in a group; small test accelerators use the 8×8 tile
+        // the 128×128 GEMM tile needs 256 threads in a group; small test accelerators use the 16×16 tile (4 threads)
         useLargeTile = accelerator.MaxNumThreadsPerGroup >= LargeTile.Threads;
     }
 
