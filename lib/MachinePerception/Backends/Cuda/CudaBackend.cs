@@ -80,12 +80,65 @@ public sealed partial class CudaBackend : Backend, IDisposable
         ownedContext?.Dispose();
     }
 
-    public override Tensor Allocate(Shape shape, DType dtype)
+    public override Tensor Allocate(Shape shape, DType dtype) =>
+        dtype == DType.Float32
+            ? new Tensor(shape, new CudaStorage<float>(this, shape.Size))
+            : new Tensor(shape, new CudaStorage<double>(this, shape.Size));
+
+    // Buffers of collected tensors, waiting to be freed on a thread bound to the device.
+    readonly System.Collections.Concurrent.ConcurrentQueue<MemoryBuffer> released = new();
+
+    /// <summary>Buffers handed back by finalizers and not yet freed (for tests).</summary>
+    internal int PendingReleases => released.Count;
+
+    /// <summary>
+    /// A zero-filled device buffer. The GC sees only small tensor objects, so each buffer's bytes are reported as
+    /// memory pressure (collections then keep pace with device memory), and when the device is full the
+    /// unreferenced tensors are collected and freed before one retry.
+    /// </summary>
+    internal MemoryBuffer1D<T, Stride1D.Dense> AllocateBuffer<T>(int length) where T : unmanaged
     {
         kernels.Bind();
-        return dtype == DType.Float32
-            ? new Tensor(shape, new CudaStorage<float>(accelerator, shape.Size))
-            : new Tensor(shape, new CudaStorage<double>(accelerator, shape.Size));
+        FreeReleased();
+        MemoryBuffer1D<T, Stride1D.Dense> b;
+        try
+        {
+            b = accelerator.Allocate1D<T>(Math.Max(1, length));
+        }
+        catch (Exception e) when (e is CudaException or OutOfMemoryException or AcceleratorException)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            FreeReleased();
+            b = accelerator.Allocate1D<T>(Math.Max(1, length));
+        }
+        GC.SuppressFinalize(b); // freed through Release, never by ILGPU's finalizer on the finalizer thread
+        GC.AddMemoryPressure(b.LengthInBytes);
+        b.MemSetToZero();
+        return b;
+    }
+
+    /// <summary>Frees a storage's buffer now (from Dispose, on the caller's thread) or queues it (from a finalizer).</summary>
+    internal void Release(MemoryBuffer b, bool now)
+    {
+        if (!now)
+        {
+            released.Enqueue(b);
+            return;
+        }
+        kernels.Bind();
+        Free(b);
+    }
+
+    void FreeReleased()
+    {
+        while (released.TryDequeue(out var b)) Free(b);
+    }
+
+    static void Free(MemoryBuffer b)
+    {
+        GC.RemoveMemoryPressure(b.LengthInBytes);
+        b.Dispose();
     }
 
     public override Tensor Transfer(Tensor source, Device to)
