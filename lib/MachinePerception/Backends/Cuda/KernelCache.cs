@@ -19,8 +19,11 @@ public sealed class KernelCache(Accelerator accelerator)
 
     public Accelerator Accelerator => accelerator;
 
-    /// <summary>Threads per group for grid-stride and row kernels: 256 on a GPU, fewer on a small test accelerator. A power of two.</summary>
-    public int GroupSize => (int)Math.Min(256, BitFloor(accelerator.MaxNumThreadsPerGroup));
+    /// <summary>
+    /// Threads per group for grid-stride and row kernels: 256 on a GPU (the size the row kernels' shared-memory trees
+    /// are allocated for), fewer on a small test accelerator. A power of two, as the trees need.
+    /// </summary>
+    public int GroupSize => (int)Math.Min(ReductionKernels.MaxGroup, BitFloor(accelerator.MaxNumThreadsPerGroup));
 
     /// <summary>
     /// Makes the accelerator current on the calling thread. A CUDA context is per thread, and notebooks and test
