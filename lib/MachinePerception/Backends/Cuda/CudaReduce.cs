@@ -3,8 +3,8 @@ using MachinePerception.Tensors;
 
 namespace MachinePerception.Backends.Cuda;
 
-// Reductions along an axis and softmax. Each output is reduced by one thread (strided columns) or one group
-// (contiguous rows, a shared-memory tree); both orders are fixed, so results never depend on timing.
+// Reductions along an axis and softmax. Threads fold fixed slices of the axis, and a shared-memory tree with a
+// fixed pairing combines the slices, so results never depend on timing.
 public sealed partial class CudaBackend
 {
     public override void Reduce(ReduceOp op, Tensor x, Tensor y, int outer, int n, int inner)
@@ -17,9 +17,23 @@ public sealed partial class CudaBackend
 
     void Reduce<T, TMath>(ReduceOp op, Tensor x, Tensor y, int outer, int n, int inner) where T : unmanaged where TMath : struct, IScalarMath<T>
     {
-        var args = new ReduceArgs<T>(View<T>(x), View<T>(y), (int)op, outer, n, inner);
-        if (inner == 1) kernels.Launch(ReductionKernels.ReduceRows<T, TMath>, kernels.Rows(outer), args);
-        else kernels.Launch(ReductionKernels.ReduceColumns<T, TMath>, kernels.Elements((long)outer * inner), args);
+        if (inner == 1)
+        {
+            kernels.Launch(ReductionKernels.ReduceRows<T, TMath>, kernels.Rows(outer), new ReduceArgs<T>(View<T>(x), View<T>(y), (int)op, outer, n, inner, 1));
+            return;
+        }
+        // columns: a group takes `lanes` neighbouring columns (coalesced reads) and splits the axis among
+        // GroupSize / lanes slices, so a few long columns (a bias gradient Σ over the batch) still fill the GPU
+        int lanes = (int)Math.Min(Math.Min(32, kernels.GroupSize / 2), BitCeil(inner));
+        int blocks = outer * ((inner + lanes - 1) / lanes);
+        kernels.Launch(ReductionKernels.ReduceColumns<T, TMath>, kernels.Rows(blocks), new ReduceArgs<T>(View<T>(x), View<T>(y), (int)op, outer, n, inner, lanes));
+    }
+
+    static long BitCeil(long v)
+    {
+        long p = 1;
+        while (p < v) p *= 2;
+        return p;
     }
 
     public override void Softmax(Tensor x, Tensor y, int rows, int n, bool log)
@@ -31,7 +45,8 @@ public sealed partial class CudaBackend
     }
 }
 
-public readonly record struct ReduceArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, int Outer, int N, int Inner) where T : unmanaged;
+/// <summary>x viewed as [Outer, N, Inner] reduced over N; Lanes = columns per group in the column kernel.</summary>
+public readonly record struct ReduceArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, int Outer, int N, int Inner, int Lanes) where T : unmanaged;
 public readonly record struct SoftmaxArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Rows, int N, int Log) where T : unmanaged;
 
 /// <summary>Kernels that reduce along one axis, and softmax (a max, a sum and a map over each row).</summary>
@@ -40,27 +55,38 @@ public static class ReductionKernels
     /// <summary>Largest group the shared-memory trees are sized for (the launch helper never exceeds it).</summary>
     public const int MaxGroup = 256;
 
-    /// <summary>x as [outer, n, inner] with inner &gt; 1: one thread per output (o, i) walks its column j = 0..n−1.</summary>
+    /// <summary>
+    /// x as [outer, n, inner] with inner &gt; 1. A group owns a block of <c>Lanes</c> neighbouring columns of one o;
+    /// thread (slice, lane) folds column i = block start + lane over j = slice, slice + S, ... (S = group size / lanes),
+    /// then a tree over the slices combines them per lane.
+    /// </summary>
     [Kernel]
     public static void ReduceColumns<T, TMath>(ReduceArgs<T> p) where T : unmanaged where TMath : struct, IScalarMath<T>
     {
         var m = default(TMath);
-        for (int k = Grid.GlobalIndex.X; k < p.Outer * p.Inner; k += ElementwiseKernels.GridStride)
+        var values = SharedMemory.Allocate<T>(MaxGroup);
+        var indices = SharedMemory.Allocate<int>(MaxGroup);
+        int lanes = p.Lanes, slices = Group.DimX / lanes, lane = Group.IdxX % lanes, slice = Group.IdxX / lanes;
+        int blocksPerRow = (p.Inner + lanes - 1) / lanes;
+        for (int b = Grid.IdxX; b < p.Outer * blocksPerRow; b += Grid.DimX)
         {
-            int o = k / p.Inner, i = k % p.Inner;
+            int o = b / blocksPerRow, i = b % blocksPerRow * lanes + lane;
+            bool live = i < p.Inner; // the last block may stick out; its extra threads still meet every barrier
             int first = o * p.N * p.Inner + i;
+            int op = p.Op == (int)ReduceOp.LogSumExp ? (int)ReduceOp.Max : p.Op;
+            Identity<T, TMath>(op, out T v, out int at);
+            if (live)
+                for (int j = slice; j < p.N; j += slices) Combine<T, TMath>(op, ref v, ref at, p.X[first + j * p.Inner], j);
+            v = GroupTree<T, TMath>(op, v, at, values, indices, lanes, out at);
             if (p.Op == (int)ReduceOp.LogSumExp)
             {
-                T mx = m.NegativeInfinity;
-                for (int j = 0; j < p.N; j++) mx = m.Max(mx, p.X[first + j * p.Inner]);
-                T s = m.Zero;
-                for (int j = 0; j < p.N; j++) s = m.Add(s, m.Exp(m.Sub(p.X[first + j * p.Inner], mx)));
-                p.Y[k] = FinishLogSumExp<T, TMath>(mx, s);
-                continue;
+                T mx = v, s = m.Zero;
+                if (live)
+                    for (int j = slice; j < p.N; j += slices) s = m.Add(s, m.Exp(m.Sub(p.X[first + j * p.Inner], mx)));
+                s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, lanes, out _);
+                v = FinishLogSumExp<T, TMath>(mx, s);
             }
-            Identity<T, TMath>(p.Op, out T v, out int at);
-            for (int j = 0; j < p.N; j++) Combine<T, TMath>(p.Op, ref v, ref at, p.X[first + j * p.Inner], j);
-            p.Y[k] = IsArg(p.Op) ? m.FromInt(at) : v;
+            if (live && slice == 0) p.Y[o * p.Inner + i] = IsArg(p.Op) ? m.FromInt(at) : v;
         }
     }
 
@@ -79,7 +105,7 @@ public static class ReductionKernels
                 T mx = RowFold<T, TMath>(p.X, start, p.N, (int)ReduceOp.Max, values, indices, out _);
                 T s = m.Zero;
                 for (int j = Group.IdxX; j < p.N; j += Group.DimX) s = m.Add(s, m.Exp(m.Sub(p.X[start + j], mx)));
-                s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, out _);
+                s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, 1, out _);
                 if (Group.IdxX == 0) p.Y[row] = FinishLogSumExp<T, TMath>(mx, s);
                 continue;
             }
@@ -106,7 +132,7 @@ public static class ReductionKernels
                 s = m.Add(s, e);
                 if (p.Log == 0) p.Y[start + j] = e;
             }
-            s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, out _);
+            s = GroupTree<T, TMath>((int)ReduceOp.Sum, s, 0, values, indices, 1, out _);
             // log-softmax: (x − m) − log Σ e^{x−m}; softmax: e^{x−m} / Σ e^{x−m}
             T logS = m.Log(s);
             for (int j = Group.IdxX; j < p.N; j += Group.DimX)
@@ -159,35 +185,37 @@ public static class ReductionKernels
     {
         Identity<T, TMath>(op, out T v, out int a);
         for (int j = Group.IdxX; j < n; j += Group.DimX) Combine<T, TMath>(op, ref v, ref a, x[start + j], j);
-        return GroupTree<T, TMath>(op, v, a, values, indices, out at);
+        return GroupTree<T, TMath>(op, v, a, values, indices, 1, out at);
     }
 
     /// <summary>
-    /// Combines one partial per thread by halving: thread t takes in t + w for w = G/2, G/4, ..., 1 (G a power of two).
-    /// The pairing is fixed, so the result is the same on every run. Every thread gets the result.
+    /// Combines the partials of the group's slices, lane by lane: thread t = slice·lanes + lane holds one, and for
+    /// w = S/2, S/4, ..., 1 slice s &lt; w takes in slice s + w (S = group size / lanes, a power of two). With
+    /// lanes = 1 this is a plain tree over the whole group. The pairing is fixed, so the result is the same on
+    /// every run. Every thread of a lane gets its lane's result.
     /// </summary>
-    static T GroupTree<T, TMath>(int op, T v, int at, ArrayView<T> values, ArrayView<int> indices, out int resultAt)
+    static T GroupTree<T, TMath>(int op, T v, int at, ArrayView<T> values, ArrayView<int> indices, int lanes, out int resultAt)
         where T : unmanaged where TMath : struct, IScalarMath<T>
     {
-        int t = Group.IdxX;
+        int t = Group.IdxX, lane = t % lanes, slice = t / lanes;
         values[t] = v;
         indices[t] = at;
         Group.Barrier();
-        for (int w = Group.DimX / 2; w > 0; w /= 2)
+        for (int w = Group.DimX / lanes / 2; w > 0; w /= 2)
         {
-            if (t < w)
+            if (slice < w)
             {
                 T mine = values[t];
                 int mineAt = indices[t];
-                Combine<T, TMath>(op, ref mine, ref mineAt, values[t + w], indices[t + w]);
+                Combine<T, TMath>(op, ref mine, ref mineAt, values[t + w * lanes], indices[t + w * lanes]);
                 values[t] = mine;
                 indices[t] = mineAt;
             }
             Group.Barrier();
         }
-        T r = values[0];
-        resultAt = indices[0];
-        Group.Barrier(); // nobody overwrites the shared slots before all have read slot 0
+        T r = values[lane];
+        resultAt = indices[lane];
+        Group.Barrier(); // nobody overwrites the shared slots before all have read their lane's result
         return r;
     }
 }
