@@ -56,17 +56,13 @@ public abstract class Backend
             : device == Device.Cuda && StartCuda() is { } cuda ? cuda
             : throw new InvalidOperationException($"Backend: no backend for device {device} (is a CUDA GPU present and the CUDA backend initialised?)");
 
-    static bool cudaTried;
-
-    // Looks for a GPU once per process; registers the CUDA backend when one is found.
+    // Looks for a GPU (once per process: CudaBackend.Shared); registers the CUDA backend when one is found.
     static Backend? StartCuda()
     {
         lock (backends)
         {
             if (backends.TryGetValue(Device.Cuda, out var b)) return b;
-            if (cudaTried) return null;
-            cudaTried = true;
-            var cuda = Cuda.CudaBackend.TryCreate();
+            var cuda = Cuda.CudaBackend.Shared;
             if (cuda is not null) backends[Device.Cuda] = cuda;
             return cuda;
         }

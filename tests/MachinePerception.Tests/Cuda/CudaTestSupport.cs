@@ -41,12 +41,11 @@ public sealed class CudaFactAttribute : FactAttribute
     }
 }
 
-/// <summary>The real GPU backend, looked for once per test run.</summary>
+/// <summary>The real GPU backend (the process-wide one, so tensors from the ops and from these tests share a context).</summary>
 public static class Gpu
 {
-    static readonly Lazy<CudaBackend?> backend = new(CudaBackend.TryCreate);
-    public static bool Present => backend.Value is not null;
-    public static CudaBackend Backend => backend.Value ?? throw new InvalidOperationException("no CUDA GPU");
+    public static bool Present => CudaBackend.Shared is not null;
+    public static CudaBackend Backend => CudaBackend.Shared ?? throw new InvalidOperationException("no CUDA GPU");
 }
 
 /// <summary>Moving tensors between the CPU and a backend under test, and comparing results.</summary>

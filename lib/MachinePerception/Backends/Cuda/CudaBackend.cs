@@ -44,7 +44,15 @@ public sealed partial class CudaBackend : Backend, IDisposable
     /// <summary>The launch helper and kernel cache (for kernels outside this class, e.g. rendering).</summary>
     public KernelCache Kernels => kernels;
 
-    /// <summary>The first CUDA GPU, or null when there is none (or no CUDA driver).</summary>
+    static readonly Lazy<CudaBackend?> shared = new(TryCreate);
+
+    /// <summary>
+    /// The process's backend on the first CUDA GPU (created on first use), or null without one. <see cref="Backend.Get"/>
+    /// registers this one, so every tensor on <see cref="Device.Cuda"/> lives in one CUDA context.
+    /// </summary>
+    public static CudaBackend? Shared => shared.Value;
+
+    /// <summary>A new backend on the first CUDA GPU, or null when there is none (or no CUDA driver). Prefer <see cref="Shared"/>.</summary>
     public static CudaBackend? TryCreate()
     {
         Context? context = null;
