@@ -41,9 +41,10 @@ public sealed partial class CudaBackend
         indexError ??= accelerator.Allocate1D<int>(1);
         indexError.MemSetToZero();
         kernels.Launch(kernel, kernels.Elements(threads), new IndexArgs<T>(View<T>(x), View<T>(index), View<T>(y), indexError.View.AsContiguous(), outer, nIn, nOut, inner));
-        int bad = indexError.GetAsArray1D()[0] - 1;
-        if (bad >= 0)
+        int flag = indexError.GetAsArray1D()[0];
+        if (flag != 0)
         {
+            int bad = int.MaxValue - flag; // the first bad position, as the CPU backend reports it
             double value = Transfer(index, Device.Cpu).ToDoubleArray()[bad];
             throw new ArgumentException($"{op}: index {value} at position {bad} is not an integer in [0, {range})");
         }
@@ -92,13 +93,17 @@ public static class IndexingKernels
         }
     }
 
-    /// <summary>The index as an int, or −1 after flagging position k when it is not an integer in [0, n).</summary>
+    /// <summary>
+    /// The index as an int, or −1 after flagging position k when it is not an integer in [0, n). The flag keeps
+    /// max(int.MaxValue − k) = int.MaxValue − (first bad k): an atomic max, so the report does not depend on which
+    /// thread ran first, and 0 (the zeroed flag) still means "all good".
+    /// </summary>
     static int CheckedIndex<T, TMath>(T value, int n, int k, ArrayView<int> error) where T : unmanaged where TMath : struct, IScalarMath<T>
     {
         var m = default(TMath);
         int v = m.ToInt(value);
         if (m.Equal(m.FromInt(v), value) && v >= 0 && v < n) return v;
-        Atomic.Max(ref error[0], k + 1);
+        Atomic.Max(ref error[0], int.MaxValue - k);
         return -1;
     }
 }
