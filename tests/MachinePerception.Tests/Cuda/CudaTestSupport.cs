@@ -9,7 +9,8 @@ namespace MachinePerception.Tests.Cuda;
 
 /// <summary>
 /// The CUDA backend running on ILGPU's CPU accelerator: one Context for the whole test collection, with a tiny
-/// simulated device (groups of 16 threads, one multiprocessor) so the kernels run at test sizes in milliseconds.
+/// simulated device (groups of 8 threads, one multiprocessor: every barrier waits for each OS thread, so fewer
+/// threads keep the tests fast on a busy machine) so the kernels run at test sizes in milliseconds.
 /// </summary>
 public sealed class CpuAcceleratorFixture : IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class CpuAcceleratorFixture : IDisposable
 
     public CpuAcceleratorFixture()
     {
-        Context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 4, numMultiprocessors: 1)).EnableAlgorithms().Optimize(OptimizationLevel.O1));
+        Context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1)).EnableAlgorithms().Optimize(OptimizationLevel.O1));
         Backend = new CudaBackend(Context.CreateCPUAccelerator(0));
     }
 

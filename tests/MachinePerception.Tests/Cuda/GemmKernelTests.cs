@@ -43,7 +43,7 @@ public class GemmKernelTests(CpuAcceleratorFixture fx)
     [MemberData(nameof(Cases))]
     public void Gemm_matches_the_definition_across_tile_edges(DType dtype, bool transA, bool transB)
     {
-        Assert.False(fx.Backend.UsesLargeTile); // this fixture's 16-thread groups run the 16×16 test tile
+        Assert.False(fx.Backend.UsesLargeTile); // this fixture's 8-thread groups run the 16×16 test tile (4 threads)
         // sizes that cross the 16×16 tile and the K slice of 4 unevenly, a single row/column, and k = 1
         foreach (var (m, n, k) in new[] { (19, 17, 13), (1, 5, 7), (6, 1, 9), (3, 4, 1) })
         {

@@ -24,8 +24,8 @@ public class ReductionKernelTests(CpuAcceleratorFixture fx)
     [MemberData(nameof(Cases))]
     public void Reduce_matches_the_cpu_over_rows_and_columns(ReduceOp op, DType dtype)
     {
-        // [outer, n, inner]: contiguous rows longer than a group (group tree), column blocks of 2, 4 and 8 lanes (one
-        // sticking out past inner = 11), a single row, n = 1
+        // [outer, n, inner]: contiguous rows longer than a group (group tree), column blocks of 2 and 4 lanes (some
+        // sticking out past inner = 7 and 11), a single row, n = 1
         int[][] layouts = [[3, 37, 1], [2, 5, 3], [1, 64, 1], [4, 1, 2], [2, 3, 7], [2, 9, 11], [1, 40, 2]];
         int seed = 20;
         foreach (var l in layouts)
