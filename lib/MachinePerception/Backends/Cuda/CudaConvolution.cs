@@ -32,6 +32,7 @@ public sealed partial class CudaBackend
 
 /// <summary>A sliding-window map from <c>X</c> to <c>Y</c> (one thread per element of Y).</summary>
 public readonly record struct WindowArgs<T>(ArrayView<T> X, ArrayView<T> Y, ConvGeometry G) where T : unmanaged;
+/// <summary>Max pooling of X into Y, with the flat h·W + w of each maximum in ArgMax.</summary>
 public readonly record struct PoolArgs<T>(ArrayView<T> X, ArrayView<T> Y, ArrayView<T> ArgMax, ConvGeometry G) where T : unmanaged;
 
 /// <summary>Kernels of the sliding-window primitives.</summary>

@@ -80,11 +80,17 @@ public sealed partial class CudaBackend
     }
 }
 
+/// <summary>y[i] = Value for every i.</summary>
 public readonly record struct FillArgs<T>(ArrayView<T> Y, T Value) where T : unmanaged;
+/// <summary>y[i] = x[i] converted to another element type.</summary>
 public readonly record struct ConvertArgs<TIn, TOut>(ArrayView<TIn> X, ArrayView<TOut> Y) where TIn : unmanaged where TOut : unmanaged;
+/// <summary>A strided read (StridedCopy) or write (StridedWrite) between x and y, starting at Offset.</summary>
 public readonly record struct StridedArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Offset, StridedIndex Index) where T : unmanaged;
+/// <summary>y = f(x; A, B) for the <see cref="UnaryOp"/> numbered Op.</summary>
 public readonly record struct UnaryArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, T A, T B) where T : unmanaged;
+/// <summary>y = f(a, b) for the <see cref="BinaryOp"/> numbered Op, a and b read through Index (broadcasting).</summary>
 public readonly record struct BinaryArgs<T>(ArrayView<T> A, ArrayView<T> B, ArrayView<T> Y, int Op, StridedIndex Index) where T : unmanaged;
+/// <summary>y = cond ≠ 0 ? a : b, the three read through Index (broadcasting).</summary>
 public readonly record struct WhereArgs<T>(ArrayView<T> Cond, ArrayView<T> A, ArrayView<T> B, ArrayView<T> Y, StridedIndex Index) where T : unmanaged;
 
 /// <summary>Elementwise kernels. Each thread starts at its global index and strides by the whole grid.</summary>

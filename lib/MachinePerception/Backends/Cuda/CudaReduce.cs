@@ -47,6 +47,7 @@ public sealed partial class CudaBackend
 
 /// <summary>x viewed as [Outer, N, Inner] reduced over N; Lanes = columns per group in the column kernel.</summary>
 public readonly record struct ReduceArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Op, int Outer, int N, int Inner, int Lanes) where T : unmanaged;
+/// <summary>Softmax of x viewed as [Rows, N] along N; Log = 1 for log-softmax.</summary>
 public readonly record struct SoftmaxArgs<T>(ArrayView<T> X, ArrayView<T> Y, int Rows, int N, int Log) where T : unmanaged;
 
 /// <summary>Kernels that reduce along one axis, and softmax (a max, a sum and a map over each row).</summary>
