@@ -59,7 +59,7 @@ public class GemmKernelTests(CpuAcceleratorFixture fx)
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
-    public void Batched_gemm_broadcasts_a_batch_of_one(DType dtype)
+    public void Batched_gemm_broadcasts_a_batch_of_one_on_either_side(DType dtype)
     {
         int batch = 3, m = 5, n = 18, k = 6;
         var a = Kit.Random(1, dtype, 1, m, k);      // shared by every batch
@@ -71,6 +71,14 @@ public class GemmKernelTests(CpuAcceleratorFixture fx)
         Kit.Near(expected, Dev.Down(c), Kit.Tol(dtype) * 10);
         var reference = Reference(a.ToDoubleArray(), b.ToDoubleArray(), batch, m, n, k, false, false, false, true);
         Kit.Near(Tensor.FromArray(reference, batch, m, n), Dev.Down(c).To(DType.Float64), Kit.Tol(dtype) * 10);
+
+        // the other way round: a batch of A against one transposed B
+        var a2 = Kit.Random(3, dtype, batch, m, k);
+        var b2 = Kit.Random(4, dtype, 1, n, k);
+        var c2 = Dev.Allocate([batch, m, n], dtype);
+        Dev.MatMul(Dev.Up(a2), Dev.Up(b2), c2, batch, m, n, k, false, true);
+        var reference2 = Reference(a2.ToDoubleArray(), b2.ToDoubleArray(), batch, m, n, k, false, true, true, false);
+        Kit.Near(Tensor.FromArray(reference2, batch, m, n), Dev.Down(c2).To(DType.Float64), Kit.Tol(dtype) * 10);
     }
 
     [Fact]
