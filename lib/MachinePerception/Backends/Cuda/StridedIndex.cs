@@ -38,6 +38,12 @@ public struct StridedIndex
     /// <summary>Offsets of element <paramref name="linear"/> in operands 0, 1, 2 (peeling axes from the last).</summary>
     public readonly void Offsets(int linear, out int o0, out int o1, out int o2)
     {
+        if (Rank == 1)
+        {
+            // the common cases (operands of one shape, or a scalar against a tensor): no division at all
+            o0 = linear * Stride0.A0; o1 = linear * Stride1.A0; o2 = linear * Stride2.A0;
+            return;
+        }
         o0 = 0; o1 = 0; o2 = 0;
         for (int k = Rank - 1; k >= 0; k--)
         {
