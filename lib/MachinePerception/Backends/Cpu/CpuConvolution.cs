@@ -1,13 +1,223 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Backends;
 
-// Pending: the convolution and pooling primitives land with the convolution ops.
+// Sliding-window kernels (§11): im2col and its adjoint col2im, max and average pooling.
+// Every kernel runs over the N·C planes of x with CpuParallel.For; a plane (n, c) is read and written by
+// exactly one chunk, so col2im and the pooling backward never have two threads adding into one element,
+// and every sum is taken in the same order on every run.
+//
+// Along one axis, output position o reads input position i = o·stride − pad + k·dil for tap k. The taps
+// that fall inside [0, in) form one contiguous range of o (see ValidRange), so the inner loops carry no
+// bounds tests and, for stride 1, become span copies and SIMD adds.
 public sealed partial class CpuBackend
 {
-    public override void Im2Col(Tensor x, Tensor cols, ConvGeometry g) => throw new NotImplementedException();
-    public override void Col2Im(Tensor cols, Tensor x, ConvGeometry g) => throw new NotImplementedException();
-    public override void MaxPool2d(Tensor x, Tensor y, Tensor argmax, ConvGeometry g) => throw new NotImplementedException();
-    public override void AvgPool2d(Tensor x, Tensor y, ConvGeometry g) => throw new NotImplementedException();
-    public override void AvgPool2dBackward(Tensor gy, Tensor gx, ConvGeometry g) => throw new NotImplementedException();
+    public override void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
+    {
+        if (x.DType == DType.Float32) Im2Col(Data<float>(x), Data<float>(cols), g);
+        else Im2Col(Data<double>(x), Data<double>(cols), g);
+    }
+
+    public override void Col2Im(Tensor cols, Tensor x, ConvGeometry g)
+    {
+        if (x.DType == DType.Float32) Col2Im(Data<float>(cols), Data<float>(x), g);
+        else Col2Im(Data<double>(cols), Data<double>(x), g);
+    }
+
+    public override void MaxPool2d(Tensor x, Tensor y, Tensor argmax, ConvGeometry g)
+    {
+        if (x.DType == DType.Float32) MaxPool2d(Data<float>(x), Data<float>(y), Data<float>(argmax), g);
+        else MaxPool2d(Data<double>(x), Data<double>(y), Data<double>(argmax), g);
+    }
+
+    public override void AvgPool2d(Tensor x, Tensor y, ConvGeometry g)
+    {
+        if (x.DType == DType.Float32) AvgPool2d(Data<float>(x), Data<float>(y), g);
+        else AvgPool2d(Data<double>(x), Data<double>(y), g);
+    }
+
+    public override void AvgPool2dBackward(Tensor gy, Tensor gx, ConvGeometry g)
+    {
+        if (gx.DType == DType.Float32) AvgPool2dBackward(Data<float>(gy), Data<float>(gx), g);
+        else AvgPool2dBackward(Data<double>(gy), Data<double>(gx), g);
+    }
+
+    /// <summary>
+    /// The output positions o in [lo, hi) whose input position o·stride − pad + offset lies in [0, size).
+    /// <paramref name="offset"/> is the tap's shift k·dil.
+    /// </summary>
+    internal static (int Lo, int Hi) ValidRange(int outSize, int size, int stride, int pad, int offset)
+    {
+        int first = pad - offset;                  // o·stride ≥ pad − offset
+        int lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+        int last = size - 1 + pad - offset;        // o·stride ≤ size − 1 + pad − offset
+        int hi = last < 0 ? 0 : last / stride + 1;
+        lo = Math.Min(lo, outSize);
+        hi = Math.Clamp(hi, lo, outSize);
+        return (lo, hi);
+    }
+
+    // cols [N, C·KH·KW, OutH·OutW]: row c·KH·KW + kh·KW + kw of sample n holds tap (kh, kw) of channel c at every
+    // output position. For plane p = n·C + c those rows are p·KH·KW + kh·KW + kw, so a plane owns a block of rows.
+    static void Im2Col<T>(T[] x, T[] cols, ConvGeometry g) where T : unmanaged, INumberBase<T>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, taps = g.KH * g.KW, plane = g.H * g.W;
+        CpuParallel.For(g.N * g.C, (long)taps * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var xp = new ReadOnlySpan<T>(x, p * plane, plane);
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        var row = new Span<T>(cols, (p * taps + kh * g.KW + kw) * cells, cells);
+                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                        for (int i = 0; i < outH; i++)
+                        {
+                            var dst = row.Slice(i * outW, outW);
+                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                            if ((uint)ih >= (uint)g.H) { dst.Clear(); continue; }
+                            dst[..lo].Clear();
+                            dst[hi..].Clear();
+                            var src = xp.Slice(ih * g.W, g.W);
+                            int iw = lo * g.StrideW - g.PadW + kw * g.DilW;
+                            if (g.StrideW == 1) src.Slice(iw, hi - lo).CopyTo(dst[lo..hi]);
+                            else for (int j = lo; j < hi; j++, iw += g.StrideW) dst[j] = src[iw];
+                        }
+                    }
+            }
+        });
+    }
+
+    // The adjoint of Im2Col: every entry of cols is added back to the input position it was copied from
+    // (padding positions are dropped). The rows of cols that feed plane p are exactly the block plane p owns in Im2Col.
+    static void Col2Im<T>(T[] cols, T[] x, ConvGeometry g) where T : unmanaged, INumberBase<T>, IAdditionOperators<T, T, T>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, taps = g.KH * g.KW, plane = g.H * g.W;
+        CpuParallel.For(g.N * g.C, (long)taps * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var xp = new Span<T>(x, p * plane, plane);
+                xp.Clear();
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        var row = new ReadOnlySpan<T>(cols, (p * taps + kh * g.KW + kw) * cells, cells);
+                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                        if (hi == lo) continue;
+                        for (int i = 0; i < outH; i++)
+                        {
+                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            var src = row.Slice(i * outW + lo, hi - lo);
+                            var dst = xp.Slice(ih * g.W, g.W);
+                            int iw = lo * g.StrideW - g.PadW + kw * g.DilW;
+                            if (g.StrideW == 1)
+                            {
+                                var d = dst.Slice(iw, hi - lo);
+                                TensorPrimitives.Add<T>(d, src, d);
+                            }
+                            else for (int j = 0; j < src.Length; j++, iw += g.StrideW) dst[iw] += src[j];
+                        }
+                    }
+            }
+        });
+    }
+
+    // y[o] = max over the window's positions inside the plane (padding never wins: it is skipped, not read as 0).
+    // argmax holds h·W + w of the first maximum in row-major window order, stored as a number.
+    static void MaxPool2d<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
+        CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var xp = new ReadOnlySpan<T>(x, p * plane, plane);
+                for (int i = 0; i < outH; i++)
+                    for (int j = 0; j < outW; j++)
+                    {
+                        int best = -1;
+                        T max = T.Zero;
+                        for (int kh = 0; kh < g.KH; kh++)
+                        {
+                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            for (int kw = 0; kw < g.KW; kw++)
+                            {
+                                int iw = j * g.StrideW - g.PadW + kw * g.DilW;
+                                if ((uint)iw >= (uint)g.W) continue;
+                                int at = ih * g.W + iw;
+                                if (best < 0 || xp[at] > max) { max = xp[at]; best = at; }
+                            }
+                        }
+                        // a window wholly in the padding has no input: the ops rule such geometries out
+                        int o = p * cells + i * outW + j;
+                        y[o] = max;
+                        argmax[o] = T.CreateChecked(best);
+                    }
+            }
+        });
+    }
+
+    // y[o] = (1 / KH·KW) Σ over the window; padded positions add 0 but still count in the divisor.
+    static void AvgPool2d<T>(T[] x, T[] y, ConvGeometry g) where T : unmanaged, INumberBase<T>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
+        T scale = T.One / T.CreateChecked(g.KH * g.KW);
+        CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var xp = new ReadOnlySpan<T>(x, p * plane, plane);
+                var yp = new Span<T>(y, p * cells, cells);
+                yp.Clear();
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                        for (int i = 0; i < outH; i++)
+                        {
+                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            int iw = ih * g.W + lo * g.StrideW - g.PadW + kw * g.DilW;
+                            for (int j = lo; j < hi; j++, iw += g.StrideW) yp[i * outW + j] += xp[iw];
+                        }
+                    }
+                TensorPrimitives.Multiply<T>(yp, scale, yp);
+            }
+        });
+    }
+
+    // The adjoint of AvgPool2d: each gy[o] / (KH·KW) is added to every input position of window o.
+    static void AvgPool2dBackward<T>(T[] gy, T[] gx, ConvGeometry g) where T : unmanaged, INumberBase<T>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
+        T scale = T.One / T.CreateChecked(g.KH * g.KW);
+        CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var gp = new ReadOnlySpan<T>(gy, p * cells, cells);
+                var xp = new Span<T>(gx, p * plane, plane);
+                xp.Clear();
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                        for (int i = 0; i < outH; i++)
+                        {
+                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            int iw = ih * g.W + lo * g.StrideW - g.PadW + kw * g.DilW;
+                            for (int j = lo; j < hi; j++, iw += g.StrideW) xp[iw] += gp[i * outW + j];
+                        }
+                    }
+                TensorPrimitives.Multiply<T>(xp, scale, xp);
+            }
+        });
+    }
 }
