@@ -20,6 +20,9 @@ abstract class BenchmarkCase
     /// <summary>Builds the inputs; returns our step and the reference step.</summary>
     protected abstract (Action ours, Action reference) Setup();
 
+    /// <summary>Set by <see cref="Setup"/>: evidence that both sides do the same work (e.g. their first losses).</summary>
+    protected string SameWork = "";
+
     /// <summary>Extra facts for the result line (e.g. µs per op), computed after timing.</summary>
     protected virtual string Details(Timing ours, Timing reference) => "";
 
@@ -34,6 +37,7 @@ abstract class BenchmarkCase
         if (Flops > 0) line += FormattableString.Invariant($" {Flops / t2.Seconds / 1e9:F1} GFLOP/s");
         line += FormattableString.Invariant($"; allocated per call ours {Bytes(t1.AllocatedPerCall)}, reference {Bytes(t2.AllocatedPerCall)}");
         line += FormattableString.Invariant($"; peak working set {Bytes(Process.GetCurrentProcess().PeakWorkingSet64)}");
+        if (SameWork.Length > 0) line += "; " + SameWork;
         var extra = Details(t1, t2);
         return extra.Length == 0 ? line : line + "; " + extra;
     }

@@ -56,6 +56,9 @@ abstract class MlpStepCase(int[] sizes, int batch, bool classification) : Benchm
             Target = rng.Normal(new Shape(batch, classes));
             targets = Target.ToFloatArray();
         }
+        // the first step's loss, from the same initial weights on both sides
+        double first = Loss().Item(), firstDirect = direct.Step(x, labels, targets);
+        SameWork = FormattableString.Invariant($"first loss ours {first:G6}, reference {firstDirect:G6}");
         void Ours()
         {
             opt.ZeroGrad();
