@@ -8,12 +8,13 @@ namespace MachinePerception.Tests.Backends;
 
 public class GemmTests
 {
-    // m×n×k: the direct path (tiny), the blocked path on one core (65·33·129 ≈ 277k multiply-adds) and split over
-    // cores (130·257·70 ≈ 2.3M), and k longer than one k-block (600 > KC = 256) so blocks are summed into C.
+    // m×n×k: the direct path (1·1·1, 7·13·5, and 3·43·10 whose rows need wide, single and scalar SIMD steps), the
+    // packed path on one core (65·33·129 ≈ 277k multiply-adds) and split over cores (130·257·70 ≈ 2.3M), a narrow C
+    // computed as Cᵀ (130·5·70), and k longer than one k-block (1100 > KC = 512) so blocks are summed into C.
     public static TheoryData<int, int, int, bool, bool> Cases()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 13, 5), (65, 33, 129), (130, 257, 70), (33, 70, 600) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 13, 5), (3, 43, 10), (65, 33, 129), (130, 257, 70), (130, 5, 70), (13, 70, 1100) })
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })
                     data.Add(m, n, k, ta, tb);
@@ -105,9 +106,11 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(130, 257, 70)]  // wide: split into column bands
+    // each above the 2^20 multiply-adds where the product is split over cores
+    [InlineData(70, 130, 120)]  // wide: split into column bands
     [InlineData(301, 40, 90)]   // tall: split into row bands
-    [InlineData(97, 129, 530)]  // several k-blocks
+    [InlineData(1700, 7, 90)]   // narrow: computed as Cᵀ
+    [InlineData(20, 70, 1100)]  // several k-blocks
     public void Same_bits_on_one_core_and_on_two(int m, int n, int k)
     {
         foreach (var (transA, transB) in new[] { (false, false), (true, true) })

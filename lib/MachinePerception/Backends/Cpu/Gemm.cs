@@ -22,9 +22,10 @@ namespace MachinePerception.Backends;
 /// </summary>
 public static class Gemm
 {
-    // Below this many multiply-adds the direct loop wins: packing and thread dispatch cost more than they save
-    // (measured: 32×64·64×64 = 131k runs ≈2× faster direct, 128×128·128×128 = 2.1M runs faster packed).
-    const long DirectMaxMultiplyAdds = 1 << 18;
+    // Below this many multiply-adds the direct loop wins: packing costs more than it saves. Measured on one core:
+    // 2·3·4 takes 0.07 µs direct vs 0.15 µs packed, 8·8·8 0.17 vs 0.29, but 16·16·16 0.98 vs 0.70 and
+    // 32·64·64 9.5 vs 5.0: the packed kernel wins as soon as there is a tile's worth of work.
+    const long DirectMaxMultiplyAdds = 2048;
 
     // Above this many multiply-adds the product is split over cores; below it one core is faster than the
     // ≈10 µs it takes to wake a second one.
@@ -59,11 +60,21 @@ public static class Gemm
             return;
         }
 
-        BlockedMultiply(A, B, c, m, n, k, parallel && work >= ParallelMinMultiplyAdds && CpuParallel.MaxThreads > 1);
+        bool split = parallel && work >= ParallelMinMultiplyAdds && CpuParallel.MaxThreads > 1;
+        var C = new Strided<T>(c, n, 1);
+        if (n < GemmKernels.NR<T>() / 2 && m > n)
+        {
+            // A narrow C (a layer with a few outputs) would fill a fraction of each NR-wide tile. Compute
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ instead: only the views swap (no copy), and each entry is still the same
+            // chain of fused multiply-adds over p, so the bits are those of the direct orientation.
+            BlockedMultiply(B.Transposed, A.Transposed, C.Transposed, n, m, k, split);
+            return;
+        }
+        BlockedMultiply(A, B, C, m, n, k, split);
     }
 
     /// <summary>The blocked path, with C split over cores into bands of whole micro-tiles: columns when C is wide, rows when it is tall.</summary>
-    static void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Memory<T> c, int m, int n, int k, bool parallel)
+    static void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Strided<T> C, int m, int n, int k, bool parallel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmKernels.MR, nr = GemmKernels.NR<T>();
@@ -73,15 +84,19 @@ public static class Gemm
         void Band(int u0, int u1)
         {
             int lo = u0 * unit, hi = Math.Min(u1 * unit, byColumns ? n : m);
-            if (byColumns) BlockedMultiply(A, B, c, n, 0, m, lo, hi, k);
-            else BlockedMultiply(A, B, c, n, lo, hi, 0, n, k);
+            if (byColumns) BlockedMultiply(A, B, C, 0, m, lo, hi, k);
+            else BlockedMultiply(A, B, C, lo, hi, 0, n, k);
         }
         if (parallel) CpuParallel.For(units, 1, Band, threshold: 0);
         else Band(0, units);
     }
 
-    /// <summary>A read-only matrix view: element (i, j) is Data[i·RowStride + j·ColStride].</summary>
-    readonly record struct Strided<T>(Memory<T> Data, int RowStride, int ColStride);
+    /// <summary>A matrix view: element (i, j) is Data[i·RowStride + j·ColStride].</summary>
+    readonly record struct Strided<T>(Memory<T> Data, int RowStride, int ColStride)
+    {
+        /// <summary>The transposed matrix, same memory.</summary>
+        public Strided<T> Transposed => new(Data, ColStride, RowStride);
+    }
 
     // ---------- the direct path (small products) ----------
 
@@ -147,12 +162,14 @@ public static class Gemm
     const int KC = 512, MC = 96, NC = 2048;
 
     /// <summary>C[i0:i1, j0:j1] = op(A)[i0:i1, :] · op(B)[:, j0:j1], one thread, the five loops of Goto's algorithm.</summary>
-    static unsafe void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Memory<T> cMem, int ldc, int i0, int i1, int j0, int j1, int k)
+    static unsafe void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Strided<T> C, int i0, int i1, int j0, int j1, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmKernels.MR, nr = GemmKernels.NR<T>();
-        using var cPin = cMem.Pin();
+        using var cPin = C.Data.Pin();
         T* c = (T*)cPin.Pointer;
+        long ldc = C.RowStride, cs = C.ColStride;
+        bool rowsContiguous = cs == 1; // else (a transposed C) every tile goes through the scratch tile
         var buffers = PackingBuffers<T>.ForThisThread(Math.Min(NC, j1 - j0), nr, MC, mr, Math.Min(KC, k));
         T* tile = stackalloc T[mr * nr];
         for (int jc = j0; jc < j1; jc += NC)
@@ -175,9 +192,9 @@ public static class Gemm
                         {
                             int mValid = Math.Min(mr, mc - ir);
                             T* aPanel = buffers.A + ir * kc;
-                            T* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                            if (mValid == mr && nValid == nr)
-                                GemmKernels.MicroKernel(aPanel, bPanel, kc, cTile, ldc, first);
+                            T* cTile = c + (ic + ir) * ldc + (jc + jr) * cs;
+                            if (mValid == mr && nValid == nr && rowsContiguous)
+                                GemmKernels.MicroKernel(aPanel, bPanel, kc, cTile, (int)ldc, first);
                             else
                             {
                                 // an edge tile: the same kernel into a scratch tile (the panels are zero-padded),
@@ -185,7 +202,10 @@ public static class Gemm
                                 GemmKernels.MicroKernel(aPanel, bPanel, kc, tile, nr, first: true);
                                 for (int r = 0; r < mValid; r++)
                                     for (int j = 0; j < nValid; j++)
-                                        cTile[(long)r * ldc + j] = first ? tile[r * nr + j] : cTile[(long)r * ldc + j] + tile[r * nr + j];
+                                    {
+                                        ref T cij = ref cTile[r * ldc + j * cs];
+                                        cij = first ? tile[r * nr + j] : cij + tile[r * nr + j];
+                                    }
                             }
                         }
                     }
