@@ -166,46 +166,49 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmKernels.MR, nr = GemmKernels.NR<T>();
-        using var cPin = C.Data.Pin();
-        T* c = (T*)cPin.Pointer;
-        long ldc = C.RowStride, cs = C.ColStride;
-        bool rowsContiguous = cs == 1; // else (a transposed C) every tile goes through the scratch tile
         var buffers = PackingBuffers<T>.ForThisThread(Math.Min(NC, j1 - j0), nr, MC, mr, Math.Min(KC, k));
         T* tile = stackalloc T[mr * nr];
-        for (int jc = j0; jc < j1; jc += NC)
+        long ldc = C.RowStride, cs = C.ColStride;
+        bool rowsContiguous = cs == 1; // else (a transposed C) every tile goes through the scratch tile
+        fixed (T* a = A.Data.Span, b = B.Data.Span, c = C.Data.Span)
         {
-            int nc = Math.Min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC)
+            for (int jc = j0; jc < j1; jc += NC)
             {
-                int kc = Math.Min(KC, k - pc);
-                bool first = pc == 0; // the first k-block writes C, later ones add to it: the sum runs over k in order
-                PackB(B, pc, kc, jc, nc, nr, buffers.B);
-                for (int ic = i0; ic < i1; ic += MC)
+                int nc = Math.Min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC)
                 {
-                    int mc = Math.Min(MC, i1 - ic);
-                    PackA(A, ic, mc, pc, kc, mr, buffers.A);
-                    for (int jr = 0; jr < nc; jr += nr)
+                    int kc = Math.Min(KC, k - pc);
+                    bool first = pc == 0; // the first k-block writes C, later ones add to it: the sum runs over k in order
+                    // B's panels run along its columns j (stride ColStride), k along its rows
+                    Pack(b + pc * (long)B.RowStride + jc * (long)B.ColStride, B.ColStride, B.RowStride, nc, kc, nr, buffers.B);
+                    for (int ic = i0; ic < i1; ic += MC)
                     {
-                        int nValid = Math.Min(nr, nc - jr);
-                        T* bPanel = buffers.B + jr * kc;
-                        for (int ir = 0; ir < mc; ir += mr)
+                        int mc = Math.Min(MC, i1 - ic);
+                        // A's panels run along its rows i, k along its columns
+                        Pack(a + ic * (long)A.RowStride + pc * (long)A.ColStride, A.RowStride, A.ColStride, mc, kc, mr, buffers.A);
+                        for (int jr = 0; jr < nc; jr += nr)
                         {
-                            int mValid = Math.Min(mr, mc - ir);
-                            T* aPanel = buffers.A + ir * kc;
-                            T* cTile = c + (ic + ir) * ldc + (jc + jr) * cs;
-                            if (mValid == mr && nValid == nr && rowsContiguous)
-                                GemmKernels.MicroKernel(aPanel, bPanel, kc, cTile, (int)ldc, first);
-                            else
+                            int nValid = Math.Min(nr, nc - jr);
+                            T* bPanel = buffers.B + jr * kc;
+                            for (int ir = 0; ir < mc; ir += mr)
                             {
-                                // an edge tile: the same kernel into a scratch tile (the panels are zero-padded),
-                                // then the valid part is added with the same rounding as a full tile
-                                GemmKernels.MicroKernel(aPanel, bPanel, kc, tile, nr, first: true);
-                                for (int r = 0; r < mValid; r++)
-                                    for (int j = 0; j < nValid; j++)
-                                    {
-                                        ref T cij = ref cTile[r * ldc + j * cs];
-                                        cij = first ? tile[r * nr + j] : cij + tile[r * nr + j];
-                                    }
+                                int mValid = Math.Min(mr, mc - ir);
+                                T* aPanel = buffers.A + ir * kc;
+                                T* cTile = c + (ic + ir) * ldc + (jc + jr) * cs;
+                                if (mValid == mr && nValid == nr && rowsContiguous)
+                                    GemmKernels.MicroKernel(aPanel, bPanel, kc, cTile, (int)ldc, first);
+                                else
+                                {
+                                    // an edge tile: the same kernel into a scratch tile (the panels are zero-padded),
+                                    // then the valid part is added with the same rounding as a full tile
+                                    GemmKernels.MicroKernel(aPanel, bPanel, kc, tile, nr, first: true);
+                                    for (int r = 0; r < mValid; r++)
+                                        for (int j = 0; j < nValid; j++)
+                                        {
+                                            ref T cij = ref cTile[r * ldc + j * cs];
+                                            cij = first ? tile[r * nr + j] : cij + tile[r * nr + j];
+                                        }
+                                }
                             }
                         }
                     }
@@ -215,68 +218,37 @@ public static class Gemm
     }
 
     /// <summary>
-    /// Packs op(A)[ic:ic+mc, pc:pc+kc] into micro-panels of MR rows: panel q holds rows ic+q·MR… stored
-    /// column after column (MR consecutive values per p), rows past the end padded with zeros.
+    /// Packs a count×kc block into panels of <paramref name="width"/> (MR rows of A or NR columns of B): panel q
+    /// holds entries q·width… of the count axis, stored p after p (width consecutive values per p), padded with
+    /// zeros past the end. Source entry (r, p) is at src[r·rStride + p·pStride]; the loop order follows whichever
+    /// stride is 1, so the source is read in order.
     /// </summary>
-    static unsafe void PackA<T>(Strided<T> A, int ic, int mc, int pc, int kc, int mr, T* dst) where T : unmanaged, INumberBase<T>
+    static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
     {
-        var a = A.Data.Span;
-        for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
+        for (int r0 = 0; r0 < count; r0 += width, dst += width * kc)
         {
-            int rows = Math.Min(mr, mc - ir);
-            if (A.RowStride == 1)
+            int valid = Math.Min(width, count - r0);
+            T* s = src + r0 * rStride;
+            if (rStride == 1)
             {
-                // A transposed: op(A)'s column p is contiguous, so copy MR-long runs
+                // runs along the panel are contiguous: copy `valid` values per p
                 for (int p = 0; p < kc; p++)
                 {
-                    var src = a.Slice((pc + p) * A.ColStride + ic + ir, rows);
-                    for (int r = 0; r < rows; r++) dst[p * mr + r] = src[r];
-                    for (int r = rows; r < mr; r++) dst[p * mr + r] = T.Zero;
+                    var to = new Span<T>(dst + p * width, width);
+                    new Span<T>(s + p * pStride, valid).CopyTo(to);
+                    to[valid..].Clear();
                 }
             }
             else
             {
-                // plain A: rows are contiguous in p, so read each row once and scatter with stride MR
-                for (int r = 0; r < rows; r++)
+                // each r is contiguous along p: read it in order, write with stride `width`
+                for (int r = 0; r < valid; r++)
                 {
-                    var src = a.Slice((ic + ir + r) * A.RowStride + pc, kc);
-                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+                    T* from = s + r * rStride, to = dst + r;
+                    for (int p = 0; p < kc; p++) to[p * width] = from[p * pStride];
                 }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) dst[p * mr + r] = T.Zero;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packs op(B)[pc:pc+kc, jc:jc+nc] into panels NR columns wide: panel q holds columns jc+q·NR… stored
-    /// row after row (NR consecutive values per p), columns past the end padded with zeros.
-    /// </summary>
-    static unsafe void PackB<T>(Strided<T> B, int pc, int kc, int jc, int nc, int nr, T* dst) where T : unmanaged, INumberBase<T>
-    {
-        var b = B.Data.Span;
-        for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
-        {
-            int cols = Math.Min(nr, nc - jr);
-            if (B.ColStride == 1)
-            {
-                // plain B: each row of the panel is a contiguous run
                 for (int p = 0; p < kc; p++)
-                {
-                    var row = new Span<T>(dst + p * nr, nr);
-                    b.Slice((pc + p) * B.RowStride + jc + jr, cols).CopyTo(row);
-                    row[cols..].Clear();
-                }
-            }
-            else
-            {
-                // B transposed: op(B)'s column j is contiguous in p
-                for (int j = 0; j < cols; j++)
-                {
-                    var src = b.Slice((jc + jr + j) * B.ColStride + pc, kc);
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = src[p];
-                }
-                for (int p = 0; p < kc; p++) new Span<T>(dst + p * nr + cols, nr - cols).Clear();
+                    for (int r = valid; r < width; r++) dst[p * width + r] = default;
             }
         }
     }
