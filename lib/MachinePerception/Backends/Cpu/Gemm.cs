@@ -241,14 +241,25 @@ public static class Gemm
             }
             else
             {
-                // each r is contiguous along p: read it in order, write with stride `width`
-                for (int r = 0; r < valid; r++)
+                // each r is contiguous along p: read four of them in order and write four adjacent values per p
+                int r = 0;
+                for (; r + 4 <= valid; r += 4)
+                {
+                    T* f0 = s + r * rStride, f1 = f0 + rStride, f2 = f1 + rStride, f3 = f2 + rStride;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* to = dst + p * width + r;
+                        long at = p * pStride;
+                        to[0] = f0[at]; to[1] = f1[at]; to[2] = f2[at]; to[3] = f3[at];
+                    }
+                }
+                for (; r < valid; r++)
                 {
                     T* from = s + r * rStride, to = dst + r;
                     for (int p = 0; p < kc; p++) to[p * width] = from[p * pStride];
                 }
                 for (int p = 0; p < kc; p++)
-                    for (int r = valid; r < width; r++) dst[p * width + r] = default;
+                    for (int pad = valid; pad < width; pad++) dst[p * width + pad] = default;
             }
         }
     }
