@@ -26,7 +26,8 @@ public readonly record struct Size2d(int H, int W)
 //
 // Backward (§11), read off the matrix form with the MatMul rules:
 //     ∂C/∂W = δ · cols(x)ᵀ                  = the correlation of the input x with the output error δ,
-//     ∂C/∂x = Col2Im(Wᵀ · δ)                = the full correlation of δ with ROT180(w) (δ⁽ˡ⁻¹⁾ = δ⁽ˡ⁾ * ROT180(w⁽ˡ⁾)),
+//     ∂C/∂x = Col2Im(Wᵀ · δ)                = the full correlation of δ with ROT180(w) (δ⁽ˡ⁻¹⁾ = δ⁽ˡ⁾ * ROT180(w⁽ˡ⁾));
+//                                             with stride s, δ is first spread out with s − 1 zeros between entries,
 //     ∂C/∂b = Σ_{n,i,j} δ.
 // Col2Im is the adjoint of Im2Col (it sums each column entry back where it was copied from) and each is the
 // other's backward, so the whole graph is made of differentiable ops and can be differentiated again
@@ -249,6 +250,7 @@ public static partial class Op
     static void CheckSettings(string op, Shape x, Shape w, Size2d stride, Size2d padding, Size2d dilation)
     {
         bool oneD = x.Rank == 3;
+        if (x.Size == 0) throw new ArgumentException($"{op}: empty input x {x} (weight {w})");
         if (stride.H < 1 || stride.W < 1)
             throw new ArgumentException($"{op}: stride must be ≥ 1, got {Dims(stride.H, stride.W, oneD)} (x {x}, weight {w})");
         if (dilation.H < 1 || dilation.W < 1)

@@ -170,13 +170,17 @@ public static partial class Op
 
     /// <summary>
     /// y[..., j, ...] = x[..., index[..., j, ...], ...] along <paramref name="axis"/> (PyTorch's gather): index has x's
-    /// rank and x's sizes on every other axis; its values are integers stored as numbers. Differentiable in x
-    /// (backward: scatter-add of g at the same indices); index is a constant.
+    /// rank and at most x's sizes on every other axis; its values are integers stored as numbers; y has index's shape.
+    /// Differentiable in x (backward: scatter-add of g at the same indices); index is a constant.
     /// </summary>
     public static Tensor Gather(Tensor x, int axis, Tensor index)
     {
         int a = GatherAxis("gather", x, axis, index);
         CheckIndexValues("gather", index, x.Shape[a], a, x.Shape);
+        index = SameDType(index, x);
+        // an index shorter than x on another axis reads only the leading part of that axis
+        for (int d = 0; d < x.Rank; d++)
+            if (d != a && index.Shape[d] < x.Shape[d]) x = Slice(x, d, 0, index.Shape[d]);
         return GatherUnchecked(x, a, index);
     }
 
@@ -186,13 +190,22 @@ public static partial class Op
         var y = New(x, index.Shape);
         if (y.Size > 0) B(x).Gather(x, index, y, outer, x.Shape[a], index.Shape[a], inner);
         var from = x.Shape;
-        return Autograd.Record(y, "gather", [x], g => [ScatterAddUnchecked(Tensor.Zeros(from, g.DType, g.Device), a, index, g)]);
+        return Autograd.Record(y, "gather", [x], g => [ScatterAddToZeros(from, a, index, g)]);
+    }
+
+    /// <summary>Scatter-add of src into zeros of <paramref name="shape"/>: the backward of gather, max and min (no copy of a base tensor).</summary>
+    static Tensor ScatterAddToZeros(Shape shape, int a, Tensor index, Tensor src)
+    {
+        var (outer, inner) = OuterInner(shape, a);
+        var result = Tensor.Zeros(shape, src.DType, src.Device);
+        if (src.Size > 0) B(src).ScatterAdd(src, index, result, outer, src.Shape[a], shape[a], inner);
+        return Autograd.Record(result, "scatter_add", [src], g => [GatherUnchecked(g, a, index)]);
     }
 
     /// <summary>
     /// y + (src added at the positions index names along <paramref name="axis"/>): out[..., index[..., j, ...], ...] += src[..., j, ...]
-    /// (PyTorch's scatter_add, out of place). Repeated indices add up. index has src's shape, and y's sizes on every
-    /// other axis. Differentiable in y (backward g) and src (backward: gather of g); index is a constant.
+    /// (PyTorch's scatter_add, out of place). Repeated indices add up. index has src's shape, and at most y's sizes on
+    /// every other axis. Differentiable in y (backward g) and src (backward: gather of g); index is a constant.
     /// </summary>
     public static Tensor ScatterAdd(Tensor y, int axis, Tensor index, Tensor src)
     {
@@ -201,7 +214,17 @@ public static partial class Op
             throw new ArgumentException($"scatter_add: index {index.Shape} and src {src.Shape} must have the same shape");
         int a = GatherAxis("scatter_add", y, axis, index);
         CheckIndexValues("scatter_add", index, y.Shape[a], a, y.Shape);
-        return ScatterAddUnchecked(y, a, index, src);
+        index = SameDType(index, y);
+        bool covers = true;
+        for (int d = 0; d < y.Rank; d++) covers &= d == a || index.Shape[d] == y.Shape[d];
+        if (covers) return ScatterAddUnchecked(y, a, index, src);
+        // an index shorter than y on another axis adds into the leading part of that axis: scatter into a
+        // block of that size and pad it with zeros to y's shape
+        var block = y.Shape.ToArray();
+        var padding = new (int, int)[y.Rank];
+        for (int d = 0; d < y.Rank; d++)
+            if (d != a) { block[d] = index.Shape[d]; padding[d] = (0, y.Shape[d] - index.Shape[d]); }
+        return y + Pad(ScatterAddToZeros(new Shape(block), a, index, src), padding);
     }
 
     static Tensor ScatterAddUnchecked(Tensor y, int a, Tensor index, Tensor src)
@@ -214,7 +237,7 @@ public static partial class Op
 
     /// <summary>
     /// The entries <paramref name="indices"/> of <paramref name="axis"/>, in that order (repeats allowed):
-    /// y[..., j, ...] = x[..., indices[j], ...]. An embedding lookup is IndexSelect(table, 0, tokens) (§3, §12).
+    /// y[..., j, ...] = x[..., indices[j], ...]. An embedding lookup is IndexSelect(table, 0, tokens) (the character model of §3.1).
     /// Backward: scatter-add of g into zeros, so a row picked twice gets both gradients.
     /// </summary>
     public static Tensor IndexSelect(Tensor x, int axis, int[] indices)
@@ -229,14 +252,23 @@ public static partial class Op
             throw new ArgumentException($"index_select: axis {a} of {x.Shape} is too long for indices stored as float32");
         // the backend gathers with an index of the output's shape: repeat each index over the inner positions
         var (outer, inner) = OuterInner(x.Shape, a);
-        var index = new double[outer * indices.Length * inner];
-        for (int o = 0, k = 0; o < outer; o++)
-            for (int j = 0; j < indices.Length; j++)
-                for (int i = 0; i < inner; i++) index[k++] = indices[j];
         var dims = x.Shape.ToArray();
         dims[a] = indices.Length;
-        var indexTensor = Tensor.FromArray(index, dims).To(x.DType).Detach().To(x.Device);
-        return GatherUnchecked(x, a, indexTensor);
+        var index = Tensor.Zeros(dims, x.DType);
+        if (x.DType == DType.Float32) Repeat(index.AsSpan<float>(), indices, outer, inner);
+        else Repeat(index.AsSpan<double>(), indices, outer, inner);
+        return GatherUnchecked(x, a, index.To(x.Device));
+    }
+
+    static void Repeat<T>(Span<T> index, int[] indices, int outer, int inner) where T : System.Numerics.INumberBase<T>
+    {
+        int k = 0;
+        for (int o = 0; o < outer; o++)
+            foreach (var j in indices)
+            {
+                index.Slice(k, inner).Fill(T.CreateChecked(j));
+                k += inner;
+            }
     }
 
     static (int Outer, int Inner) OuterInner(Shape s, int axis)
@@ -255,11 +287,14 @@ public static partial class Op
         if (index.Device != x.Device)
             throw new ArgumentException($"{op}: index {index.Shape} is on {index.Device} but x {x.Shape} is on {x.Device}");
         bool fits = index.Rank == x.Rank;
-        for (int d = 0; fits && d < x.Rank; d++) fits = d == a || index.Shape[d] == x.Shape[d];
+        for (int d = 0; fits && d < x.Rank; d++) fits = d == a || index.Shape[d] <= x.Shape[d];
         if (!fits)
-            throw new ArgumentException($"{op}: index {index.Shape} must match {x.Shape} on every axis but {a}");
+            throw new ArgumentException($"{op}: index {index.Shape} must have the rank of {x.Shape} and be no larger on every axis but {a}");
         return a;
     }
+
+    /// <summary>The index in x's dtype (kernels read both with one element type); a constant of the graph.</summary>
+    static Tensor SameDType(Tensor index, Tensor x) => index.DType == x.DType ? index.Detach() : Cast(index.Detach(), x.DType);
 
     static void CheckIndexValues(string op, Tensor index, int n, int axis, Shape xShape)
     {
@@ -274,7 +309,7 @@ public static partial class Op
 
     /// <summary>
     /// x with <paramref name="value"/> wherever mask ≠ 0 (mask broadcasts to x's shape); e.g. −∞ above the
-    /// diagonal of attention scores for a causal mask (§3). The gradient is 0 at masked positions, g elsewhere.
+    /// diagonal of attention scores for the causal mask M of §3.1. The gradient is 0 at masked positions, g elsewhere.
     /// </summary>
     public static Tensor MaskedFill(Tensor x, Tensor mask, double value)
     {
@@ -286,7 +321,7 @@ public static partial class Op
         return Where(mask.Detach(), Tensor.Full(new Shape(), value, x.DType, x.Device), x);
     }
 
-    /// <summary>One-hot rows: result [labels.Length, classes] with a 1 at (i, labels[i]) (§10.2 cross-entropy targets).</summary>
+    /// <summary>One-hot rows: result [labels.Length, classes] with a 1 at (i, labels[i]) (§10 cross-entropy targets).</summary>
     public static Tensor OneHot(int[] labels, int classes, DType dtype = DType.Float32, Device device = Device.Cpu)
     {
         if (classes < 1) throw new ArgumentException($"one_hot: {classes} classes");

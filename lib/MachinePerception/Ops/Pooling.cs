@@ -130,6 +130,9 @@ public static partial class Op
 
     static MaxPoolResult MaxPool(Tensor x, ConvGeometry g)
     {
+        // the argmax is stored in x's dtype; float32 holds every integer exactly only up to 2²⁴
+        if (x.DType == DType.Float32 && (long)g.H * g.W > 1 << 24)
+            throw new ArgumentException($"max_pool2d: a plane of {g.H}×{g.W} positions is too large for exact float32 argmax indices (x {x.Shape}); use float64");
         var shape = new Shape(g.N, g.C, g.OutH, g.OutW);
         var y = New(x, shape);
         var argmax = New(x, shape);
@@ -160,6 +163,7 @@ public static partial class Op
     {
         bool oneD = x.Rank == 3;
         int h = oneD ? 1 : x[2], w = x[-1];
+        if (x.Size == 0) throw new ArgumentException($"{op}: empty input x {x}");
         if (kernel.H < 1 || kernel.W < 1)
             throw new ArgumentException($"{op}: kernel must be ≥ 1, got {Dims(kernel.H, kernel.W, oneD)} (x {x})");
         if (stride.H < 1 || stride.W < 1)

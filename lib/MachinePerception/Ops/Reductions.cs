@@ -113,7 +113,7 @@ public static partial class Op
         return Autograd.Record(y, max ? "max" : "min", [x], g =>
         {
             var at = ReduceAxis(max ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, axis);
-            return [ScatterAddUnchecked(Tensor.ZerosLike(x), axis, at, g)];
+            return [ScatterAddToZeros(x.Shape, axis, at, g)];
         });
     }
 
@@ -166,7 +166,7 @@ public static partial class Op
     }
 
     /// <summary>
-    /// log Σ exp x over the axes, computed stably as m + log Σ exp(x − m) with m = max x (§10.2, used by
+    /// log Σ exp x over the axes, computed stably as m + log Σ exp(x − m) with m = max x (§10 cross-entropy; used by
     /// log-likelihoods of categorical and mixture models). Backward: g ⊙ exp(x − y) = g ⊙ softmax x.
     /// </summary>
     public static Tensor LogSumExp(Tensor x, int[]? axes = null, bool keepDims = false)
@@ -187,7 +187,7 @@ public static partial class Op
 
     /// <summary>
     /// Variance over the axes: Σ (x − mean)² / (N − 1) when <paramref name="unbiased"/>, else / N (the biased
-    /// form batch normalisation uses, §11). Built from differentiable ops, so it can be differentiated twice.
+    /// form that batch normalisation uses). Built from differentiable ops, so it can be differentiated twice.
     /// </summary>
     public static Tensor Variance(Tensor x, int[]? axes = null, bool unbiased = false, bool keepDims = false)
     {

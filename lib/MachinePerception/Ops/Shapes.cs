@@ -63,6 +63,8 @@ public static partial class Op
     public static Tensor BroadcastTo(Tensor x, Shape shape)
     {
         if (x.Shape.Equals(shape)) return x;
+        if (!Shape.Broadcast(x.Shape, shape, "broadcast_to").Equals(shape))
+            throw new ArgumentException($"broadcast_to: {x.Shape} cannot be stretched to {shape}");
         var strides = x.Shape.BroadcastStrides(shape);
         var y = New(x, shape);
         B(x).StridedCopy(x, 0, strides, y);

@@ -1,14 +1,16 @@
 using MachinePerception.Autodiff;
+using MachinePerception.Backends;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Ops;
 
 // Softmax and log-softmax along an axis. The backend computes both on the last axis of a [rows, n] view,
-// subtracting the row maximum first (softmax is shift-invariant), so large logits never overflow.
+// subtracting the row maximum first (softmax is shift-invariant), so large logits never overflow; other axes
+// use the same shifted formula built from reductions along that axis.
 public static partial class Op
 {
     /// <summary>
-    /// softmax(x)_j = e^{x_j} / Σ_k e^{x_k} along <paramref name="axis"/> (§10.2 classification, §3 attention weights).
+    /// softmax(x)_j = e^{x_j} / Σ_k e^{x_k} along <paramref name="axis"/> (§3.1 attention weights, §10 cross-entropy).
     /// Backward (Jacobian diag(y) − y yᵀ applied to g): y ⊙ (g − Σ_k g_k y_k).
     /// </summary>
     public static Tensor Softmax(Tensor x, int axis = -1) => SoftmaxAlong(x, axis, log: false);
@@ -24,19 +26,26 @@ public static partial class Op
         string name = log ? "log_softmax" : "softmax";
         if (x.Rank == 0) throw new ArgumentException($"{name}: needs at least one axis, got a scalar {x.Shape}");
         int a = Shape.NormalizeAxis(axis, x.Rank, name);
-        if (a != x.Rank - 1)
+        Tensor y;
+        if (a == x.Rank - 1)
         {
-            // swap the axis to the end and back (a swap is its own inverse)
-            var swap = Enumerable.Range(0, x.Rank).ToArray();
-            (swap[a], swap[^1]) = (swap[^1], swap[a]);
-            return Permute(SoftmaxAlong(Permute(x, swap), -1, log), swap);
+            int n = x.Shape[a], rows = n == 0 ? 0 : x.Size / n;
+            y = New(x, x.Shape);
+            if (x.Size > 0) B(x).Softmax(x, y, rows, n, log);
         }
-        int n = x.Shape[a], rows = n == 0 ? 0 : x.Size / n;
-        var y = New(x, x.Shape);
-        if (x.Size > 0) B(x).Softmax(x, y, rows, n, log);
+        else if (x.Size == 0) y = New(x, x.Shape);
+        else
+        {
+            // another axis: the same shifted formula from reductions along it (no transposed copies)
+            using var _ = Autograd.NoGrad();
+            var shifted = x - ReduceAxis(ReduceOp.Max, x, a);
+            var e = Exp(shifted);
+            var sum = Sum(e, [a], keepDims: true);
+            y = log ? shifted - Log(sum) : e / sum;
+        }
         // both rules use the op's own output y, so a gradient of the gradient flows through it
         return Autograd.Record(y, name, [x], g => log
-            ? [g - Exp(y) * Sum(g, [-1], keepDims: true)]
-            : [y * (g - Sum(g * y, [-1], keepDims: true))]);
+            ? [g - Exp(y) * Sum(g, [a], keepDims: true)]
+            : [y * (g - Sum(g * y, [a], keepDims: true))]);
     }
 }

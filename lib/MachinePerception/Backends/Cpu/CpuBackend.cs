@@ -116,9 +116,12 @@ public sealed partial class CpuBackend : Backend
                 TensorPrimitives.Subtract(x, max, y);
                 if (log)
                 {
-                    T sum = T.Zero;
-                    foreach (var v in y) sum += T.Exp(v);
-                    TensorPrimitives.Subtract(y, T.Log(sum), y);
+                    // Σ e^{x − max} through y (vectorised), then y = (x − max) − log Σ; subtracting max first
+                    // keeps the digits of x − max that x − (max + log Σ) would round away for large logits
+                    TensorPrimitives.Exp(y, y);
+                    T logSum = T.Log(TensorPrimitives.Sum<T>(y));
+                    TensorPrimitives.Subtract(x, max, y);
+                    TensorPrimitives.Subtract(y, logSum, y);
                 }
                 else
                 {

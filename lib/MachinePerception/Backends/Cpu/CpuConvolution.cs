@@ -46,7 +46,8 @@ public sealed partial class CpuBackend
 
     /// <summary>
     /// The output positions o in [lo, hi) whose input position o·stride − pad + offset lies in [0, size).
-    /// <paramref name="offset"/> is the tap's shift k·dil.
+    /// <paramref name="offset"/> is the tap's shift k·dil. The range is empty (lo = hi) when the tap sees only padding;
+    /// then o = lo does not map into the input, so callers skip it before indexing.
     /// </summary>
     internal static (int Lo, int Hi) ValidRange(int outSize, int size, int stride, int pad, int offset)
     {
@@ -78,7 +79,7 @@ public sealed partial class CpuBackend
                         {
                             var dst = row.Slice(i * outW, outW);
                             int ih = i * g.StrideH - g.PadH + kh * g.DilH;
-                            if ((uint)ih >= (uint)g.H) { dst.Clear(); continue; }
+                            if ((uint)ih >= (uint)g.H || hi == lo) { dst.Clear(); continue; }
                             dst[..lo].Clear();
                             dst[hi..].Clear();
                             var src = xp.Slice(ih * g.W, g.W);
@@ -128,37 +129,38 @@ public sealed partial class CpuBackend
     }
 
     // y[o] = max over the window's positions inside the plane (padding never wins: it is skipped, not read as 0).
-    // argmax holds h·W + w of the first maximum in row-major window order, stored as a number.
+    // argmax holds h·W + w of the first maximum in row-major window order, stored as a number. The taps are visited
+    // in that order (kh, then kw), each over all outputs at once, so a strict ">" keeps the first maximum.
     static void MaxPool2d<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
     {
         int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
         CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
         {
+            var best = new int[cells];   // per chunk: the winning position of each output so far, −1 for none yet
             for (int p = p0; p < p1; p++)
             {
                 var xp = new ReadOnlySpan<T>(x, p * plane, plane);
-                for (int i = 0; i < outH; i++)
-                    for (int j = 0; j < outW; j++)
+                var yp = new Span<T>(y, p * cells, cells);
+                Array.Fill(best, -1);
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
                     {
-                        int best = -1;
-                        T max = T.Zero;
-                        for (int kh = 0; kh < g.KH; kh++)
+                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                        for (int i = 0; i < outH; i++)
                         {
                             int ih = i * g.StrideH - g.PadH + kh * g.DilH;
                             if ((uint)ih >= (uint)g.H) continue;
-                            for (int kw = 0; kw < g.KW; kw++)
+                            int at = ih * g.W + lo * g.StrideW - g.PadW + kw * g.DilW;
+                            for (int o = i * outW + lo, end = i * outW + hi; o < end; o++, at += g.StrideW)
                             {
-                                int iw = j * g.StrideW - g.PadW + kw * g.DilW;
-                                if ((uint)iw >= (uint)g.W) continue;
-                                int at = ih * g.W + iw;
-                                if (best < 0 || xp[at] > max) { max = xp[at]; best = at; }
+                                T v = xp[at];
+                                if (best[o] < 0 || v > yp[o]) { yp[o] = v; best[o] = at; }
                             }
                         }
-                        // a window wholly in the padding has no input: the ops rule such geometries out
-                        int o = p * cells + i * outW + j;
-                        y[o] = max;
-                        argmax[o] = T.CreateChecked(best);
                     }
+                // a window wholly in the padding has no input: the ops rule such geometries out
+                var ap = new Span<T>(argmax, p * cells, cells);
+                for (int o = 0; o < cells; o++) ap[o] = T.CreateChecked(best[o]);
             }
         });
     }

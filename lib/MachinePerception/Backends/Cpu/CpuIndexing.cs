@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Backends;
@@ -45,11 +46,23 @@ public sealed partial class CpuBackend
     {
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < nOut; j++)
-                for (int i = 0; i < inner; i++)
+            {
+                int k0 = (o * nOut + j) * inner;
+                // an index that is the same across the inner positions (index_select, embeddings) picks a whole row
+                if (Uniform(idx, k0, inner))
                 {
-                    int k = (o * nOut + j) * inner + i;
-                    y[k] = x[(o * nIn + idx[k]) * inner + i];
+                    Array.Copy(x, (o * nIn + idx[k0]) * inner, y, k0, inner);
+                    continue;
                 }
+                for (int i = 0; i < inner; i++) y[k0 + i] = x[(o * nIn + idx[k0 + i]) * inner + i];
+            }
+    }
+
+    static bool Uniform(int[] idx, int start, int length)
+    {
+        for (int i = 1; i < length; i++)
+            if (idx[start + i] != idx[start]) return false;
+        return true;
     }
 
     public override void ScatterAdd(Tensor src, Tensor index, Tensor y, int outer, int nIn, int nOut, int inner)
@@ -64,22 +77,30 @@ public sealed partial class CpuBackend
     {
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < nIn; j++)
-                for (int i = 0; i < inner; i++)
+            {
+                int k0 = (o * nIn + j) * inner;
+                if (Uniform(idx, k0, inner))
                 {
-                    int k = (o * nIn + j) * inner + i;
-                    y[(o * nOut + idx[k]) * inner + i] += src[k];
+                    // a whole row into a whole row: the same additions in the same order, vectorised
+                    var row = y.AsSpan((o * nOut + idx[k0]) * inner, inner);
+                    TensorPrimitives.Add(row, src.AsSpan(k0, inner), row);
+                    continue;
                 }
+                for (int i = 0; i < inner; i++) y[(o * nOut + idx[k0 + i]) * inner + i] += src[k0 + i];
+            }
     }
 
     /// <summary>Index values stored as numbers, checked to be integers in [0, n).</summary>
-    static int[] Indices(Tensor index, int n, string op)
+    static int[] Indices(Tensor index, int n, string op) =>
+        index.Storage is CpuStorage<float> f ? Indices<float>(f.Data, n, op) : Indices<double>(Data<double>(index), n, op);
+
+    static int[] Indices<T>(T[] d, int n, string op) where T : IFloatingPoint<T>
     {
-        var d = index.ToDoubleArray();
         var r = new int[d.Length];
         for (int i = 0; i < d.Length; i++)
         {
-            int v = (int)d[i];
-            if (v != d[i] || v < 0 || v >= n)
+            int v = int.CreateSaturating(d[i]);
+            if (T.CreateTruncating(v) != d[i] || v < 0 || v >= n)
                 throw new ArgumentException($"{op}: index {d[i]} at position {i} is not an integer in [0, {n})");
             r[i] = v;
         }
