@@ -177,4 +177,15 @@ public class GemmTests
         var r = GradCheck.Run(x => Op.MatMul(x[0], x[1], transA, transB), [a, b]);
         Assert.True(r.Passed, r.Summary);
     }
+
+    [Fact]
+    public void Matmul_backward_gives_no_gradient_to_an_operand_that_needs_none()
+    {
+        // L = Σ x·w with only w a parameter: ∂L/∂w[p, j] = Σ_i x[i, p]; x (the data) gets nothing
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } });
+        var w = Tensor.FromArray(new double[,] { { 1, -1 }, { 2, 0.5 } }).RequireGrad();
+        Op.Sum(Op.MatMul(x, w)).Backward();
+        Assert.Null(x.Grad);
+        Assert.Equal([9.0, 9.0, 12.0, 12.0], w.Grad!.ToDoubleArray());
+    }
 }
