@@ -10,11 +10,12 @@ public class GemmTests
 {
     // m×n×k: the direct path (1·1·1, 7·13·5, and 3·43·10 whose rows need wide, single and scalar SIMD steps), the
     // packed path on one core (65·33·129 ≈ 277k multiply-adds) and split over cores (130·257·70 ≈ 2.3M), a narrow C
-    // computed as Cᵀ (130·5·70), and k longer than one k-block (1100 > KC = 512) so blocks are summed into C.
+    // computed as Cᵀ (130·5·70), k longer than one k-block (1100 > KC = 512) so blocks are summed into C, and a
+    // plain B too large to be read in place (250·300 > 64k elements: packed) where the others are read in place.
     public static TheoryData<int, int, int, bool, bool> Cases()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 13, 5), (3, 43, 10), (65, 33, 129), (130, 257, 70), (130, 5, 70), (13, 70, 1100) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 13, 5), (3, 43, 10), (65, 33, 129), (130, 257, 70), (130, 5, 70), (13, 70, 1100), (9, 300, 250) })
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })
                     data.Add(m, n, k, ta, tb);

@@ -161,6 +161,12 @@ public static class Gemm
     // at n = 1024: KC = 128 → 73 GFLOP/s, 256 → 84, 512 → 101 (OpenBLAS: 99); MC from 48 to 144 changed < 5%.
     const int KC = 512, MC = 96, NC = 2048;
 
+    // A plain B (rows contiguous) whose KC×NC block has at most this many elements is not packed: the kernel reads
+    // its full panels in place (they fit in L2, so the strided rows cost little) and only the last, partial panel is
+    // copied. Packing costs a few cycles per element and dominates products with a short k (im2col convolutions:
+    // 8×9·9×784 per image); larger blocks are packed so the kernel streams contiguous memory.
+    const long InPlaceMaxB = 64 * 1024;
+
     /// <summary>C[i0:i1, j0:j1] = op(A)[i0:i1, :] · op(B)[:, j0:j1], one thread, the five loops of Goto's algorithm.</summary>
     static unsafe void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Strided<T> C, int i0, int i1, int j0, int j1, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -180,7 +186,11 @@ public static class Gemm
                     int kc = Math.Min(KC, k - pc);
                     bool first = pc == 0; // the first k-block writes C, later ones add to it: the sum runs over k in order
                     // B's panels run along its columns j (stride ColStride), k along its rows
-                    Pack(b + pc * (long)B.RowStride + jc * (long)B.ColStride, B.ColStride, B.RowStride, nc, kc, nr, buffers.B);
+                    T* bBlock = b + pc * (long)B.RowStride + jc * (long)B.ColStride;
+                    int fullPanels = nc / nr * nr;
+                    bool inPlace = B.ColStride == 1 && (long)kc * nc <= InPlaceMaxB;
+                    if (!inPlace) Pack(bBlock, B.ColStride, B.RowStride, nc, kc, nr, buffers.B);
+                    else if (fullPanels < nc) Pack(bBlock + fullPanels, 1, B.RowStride, nc - fullPanels, kc, nr, buffers.B);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
@@ -189,19 +199,22 @@ public static class Gemm
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int nValid = Math.Min(nr, nc - jr);
-                            T* bPanel = buffers.B + jr * kc;
+                            // a full panel of a small plain B is read where it lies; others come from the packed copy
+                            bool direct = inPlace && jr < fullPanels;
+                            T* bPanel = direct ? bBlock + jr : buffers.B + (inPlace ? 0 : jr * kc);
+                            int ldb = direct ? B.RowStride : nr;
                             for (int ir = 0; ir < mc; ir += mr)
                             {
                                 int mValid = Math.Min(mr, mc - ir);
                                 T* aPanel = buffers.A + ir * kc;
                                 T* cTile = c + (ic + ir) * ldc + (jc + jr) * cs;
                                 if (mValid == mr && nValid == nr && rowsContiguous)
-                                    GemmKernels.MicroKernel(aPanel, bPanel, kc, cTile, (int)ldc, first);
+                                    GemmKernels.MicroKernel(aPanel, bPanel, ldb, kc, cTile, (int)ldc, first);
                                 else
                                 {
                                     // an edge tile: the same kernel into a scratch tile (the panels are zero-padded),
                                     // then the valid part is added with the same rounding as a full tile
-                                    GemmKernels.MicroKernel(aPanel, bPanel, kc, tile, nr, first: true);
+                                    GemmKernels.MicroKernel(aPanel, bPanel, ldb, kc, tile, nr, first: true);
                                     for (int r = 0; r < mValid; r++)
                                         for (int j = 0; j < nValid; j++)
                                         {
@@ -267,7 +280,7 @@ public static class Gemm
 
 /// <summary>
 /// Per-thread packing buffers, kept between calls so a product allocates nothing once warm. They are pinned
-/// and 64-byte aligned (one cache line, one 512-bit vector) so the micro-kernel reads them with aligned loads.
+/// and 64-byte aligned (one cache line, one 512-bit vector) so no vector load of a packed panel splits a cache line.
 /// </summary>
 static unsafe class PackingBuffers<T> where T : unmanaged
 {

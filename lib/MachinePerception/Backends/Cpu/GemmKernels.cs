@@ -22,23 +22,24 @@ static unsafe class GemmKernels
 
     /// <summary>
     /// tile(MR×NR, row stride ldc) ← [tile +] Σ_{p&lt;kc} a[p]ᵀ b[p], where a[p] is the MR-vector at a + p·MR and
-    /// b[p] the NR-vector at b + p·NR. With <paramref name="first"/> the tile is overwritten, otherwise added to.
+    /// b[p] the NR-vector at b + p·ldb (ldb = NR for a packed panel, B's row length when B is read in place).
+    /// With <paramref name="first"/> the tile is overwritten, otherwise added to.
     /// </summary>
-    public static void MicroKernel<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged
+    public static void MicroKernel<T>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged
     {
-        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, b, kc, c, ldc, first);
-        else MicroKernel256(a, b, kc, c, ldc, first);
+        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, b, ldb, kc, c, ldc, first);
+        else MicroKernel256(a, b, ldb, kc, c, ldc, first);
     }
 
-    static void MicroKernel512<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged
+    static void MicroKernel512<T>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged
     {
         int V = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                      c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += 2 * V)
+        for (int p = 0; p < kc; p++, a += MR, b += ldb)
         {
-            var b0 = Vector512.LoadAligned(b);
-            var b1 = Vector512.LoadAligned(b + V);
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + V);
             var ai = Vector512.Create(a[0]); c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01);
             ai = Vector512.Create(a[1]); c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11);
             ai = Vector512.Create(a[2]); c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21);
@@ -54,15 +55,15 @@ static unsafe class GemmKernels
         Store(c, V, c50, c51, first);
     }
 
-    static void MicroKernel256<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged
+    static void MicroKernel256<T>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged
     {
         int V = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                      c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += 2 * V)
+        for (int p = 0; p < kc; p++, a += MR, b += ldb)
         {
-            var b0 = Vector256.LoadAligned(b);
-            var b1 = Vector256.LoadAligned(b + V);
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + V);
             var ai = Vector256.Create(a[0]); c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01);
             ai = Vector256.Create(a[1]); c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11);
             ai = Vector256.Create(a[2]); c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21);
