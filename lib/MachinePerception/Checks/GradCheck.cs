@@ -35,11 +35,24 @@ public static class GradCheck
             if (x.DType != DType.Float64)
                 throw new ArgumentException($"GradCheck: input {x.Shape} is {x.DType.Name()}; gradient checks run in float64");
         var leaves = inputs.Select(x => x.Detach().Clone().RequireGrad()).ToArray();
-        var y0 = f(leaves);
-        var r = new Rng(seed).Normal(y0.Shape, dtype: DType.Float64);
-        Tensor Loss(Tensor[] xs) => Ops.Op.Sum(f(xs) * r);
+        return RunOn(() => f(leaves), leaves, tolerance, step, seed);
+    }
 
-        var analytic = Autograd.Grad([Loss(leaves)], leaves);
+    /// <summary>
+    /// The same check on tensors that <paramref name="f"/> already uses, such as a module's parameters
+    /// (<c>module.Parameters()</c>) and its input: each entry is perturbed in place and restored.
+    /// They must be float64 CPU leaves with RequiresGrad.
+    /// </summary>
+    public static GradCheckResult RunOn(Func<Tensor> f, Tensor[] leaves, double tolerance = SmoothTolerance, double step = Step, int seed = 12345)
+    {
+        foreach (var x in leaves)
+            if (x.DType != DType.Float64 || !x.IsLeaf || !x.RequiresGrad)
+                throw new ArgumentException($"GradCheck.RunOn: tensor {x.Name ?? ""} {x.Shape} must be a float64 leaf with RequiresGrad (got {x.DType.Name()}, leaf: {x.IsLeaf})");
+        var y0 = f();
+        var r = new Rng(seed).Normal(y0.Shape, dtype: DType.Float64);
+        Tensor Loss() => Ops.Op.Sum(f() * r);
+
+        var analytic = Autograd.Grad([Loss()], leaves);
         // Rounding in each evaluation of L is about ε·Σ|r ⊙ f(x)| (a few ulps per term), so centered differences
         // cannot resolve a derivative better than ≈ 2ε·Σ|r ⊙ f| / h. A disagreement within that is noise, not an
         // error; without this allowance small entries of a large sum fail the relative test spuriously.
@@ -47,7 +60,7 @@ public static class GradCheck
         double noise = 2 * 2.220446049250313e-16 * ry.Sum(Math.Abs) / step;
         var worst = new GradCheckResult(true, 0, tolerance, 0, "", 0, 0);
         // the numeric side runs with recording on: f may itself take gradients (second-order checks)
-        for (int k = 0; k < inputs.Length; k++)
+        for (int k = 0; k < leaves.Length; k++)
         {
             var values = leaves[k].AsSpan<double>();
             var a = analytic[k]!.ToDoubleArray();
@@ -55,9 +68,9 @@ public static class GradCheck
             {
                 double orig = values[i];
                 values[i] = orig + step;
-                double lp = Loss(leaves).Item();
+                double lp = Loss().Item();
                 values[i] = orig - step;
-                double lm = Loss(leaves).Item();
+                double lm = Loss().Item();
                 values[i] = orig;
                 double n = (lp - lm) / (2 * step);
                 double rel = Math.Max(0, Math.Abs(a[i] - n) - noise) / Math.Max(Math.Abs(a[i]) + Math.Abs(n), Floor);

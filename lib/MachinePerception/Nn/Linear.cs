@@ -10,8 +10,8 @@ namespace MachinePerception.Nn;
 /// </summary>
 public sealed class Linear : Layer
 {
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public Tensor Weight => Parameter("weight"); // [out, in]
+    public Tensor? Bias => TryParameter("bias"); // [out]
     public int InFeatures { get; }
     public int OutFeatures { get; }
 
@@ -22,8 +22,8 @@ public sealed class Linear : Layer
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         double bound = 1 / Math.Sqrt(inFeatures);
-        Weight = RegisterParameter("weight", Init.Uniform([outFeatures, inFeatures], rng, -bound, bound, dtype));
-        if (bias) Bias = RegisterParameter("bias", Init.Uniform([outFeatures], rng, -bound, bound, dtype));
+        RegisterParameter("weight", Init.Uniform([outFeatures, inFeatures], rng, -bound, bound, dtype));
+        if (bias) RegisterParameter("bias", Init.Uniform([outFeatures], rng, -bound, bound, dtype));
     }
 
     public override Tensor Forward(Tensor x)

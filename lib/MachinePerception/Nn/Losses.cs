@@ -84,4 +84,48 @@ public static partial class Losses
         var perDimension = (Op.Exp(logVar) + Op.Square(mu) - 1 - logVar) * 0.5;
         return Reduce(Op.Sum(perDimension, -1), reduction);
     }
+
+    /// <summary>
+    /// Negative log-likelihood of integer labels from log-probabilities [B, K]: terms −log q(yᵢ | xᵢ) = −logProbs[i, yᵢ]
+    /// (the MLE loss of §10 for a categorical model). Reduction over the batch.
+    /// </summary>
+    public static Tensor Nll(Tensor logProbs, int[] labels, Reduction reduction = Reduction.Mean)
+    {
+        CheckLabels("Nll", logProbs, labels);
+        var index = Tensor.FromArray(labels.Select(l => (double)l).ToArray(), labels.Length, 1).To(logProbs.DType).To(logProbs.Device);
+        var picked = Op.Reshape(Op.Gather(logProbs, 1, index), labels.Length); // [B]
+        return Reduce(-picked, reduction);
+    }
+
+    /// <summary>
+    /// Cross-entropy of integer labels from unnormalised scores (logits) [B, K]: terms −log softmax(z)[yᵢ]
+    /// = log Σₖ e^{zₖ} − z_{yᵢ}. It goes through log-softmax, which subtracts the row maximum first, so large
+    /// logits never overflow (§10: H(p_d, p_m), the data distribution being one-hot).
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, int[] labels, Reduction reduction = Reduction.Mean)
+    {
+        CheckLabels("CrossEntropy", logits, labels);
+        return Nll(Op.LogSoftmax(logits, 1), labels, reduction);
+    }
+
+    /// <summary>
+    /// Cross-entropy against target distributions p [B, K] (rows summing to 1): terms H(pᵢ, qᵢ) = −Σₖ pᵢₖ log softmax(zᵢ)ₖ,
+    /// one per row. H(p, q) = H(p) + KL(p ‖ q) (§10), so it is minimised, at H(p), when softmax(z) = p.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targetProbabilities, Reduction reduction = Reduction.Mean)
+    {
+        if (logits.Rank != 2) throw new ArgumentException($"CrossEntropy: expected logits [B, K], got {logits.Shape}");
+        SameShape("CrossEntropy", logits, targetProbabilities);
+        return Reduce(-Op.Sum(targetProbabilities * Op.LogSoftmax(logits, 1), 1), reduction);
+    }
+
+    static void CheckLabels(string op, Tensor scores, int[] labels)
+    {
+        if (scores.Rank != 2) throw new ArgumentException($"{op}: expected [B, K] scores, got {scores.Shape}");
+        if (labels.Length != scores.Shape[0])
+            throw new ArgumentException($"{op}: {labels.Length} labels for {scores.Shape[0]} rows of {scores.Shape}");
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] < 0 || labels[i] >= scores.Shape[1])
+                throw new ArgumentException($"{op}: label {labels[i]} at position {i} is not a class in [0, {scores.Shape[1]}) of {scores.Shape}");
+    }
 }

@@ -8,7 +8,9 @@ namespace MachinePerception.Nn;
 /// modules are registered by name in the constructor; <see cref="NamedParameters"/> lists them recursively in
 /// registration order ("encoder.0.weight"), so the order is the same on every run and every machine —
 /// optimizers and the parameter file rely on it.
-/// A parameter is a plain leaf <see cref="Tensor"/> with <see cref="Tensor.RequiresGrad"/> set.
+/// A parameter is a plain leaf <see cref="Tensor"/> with <see cref="Tensor.RequiresGrad"/> set. Layers read their
+/// parameters back by name (<c>Weight =&gt; Parameter("weight")</c>), so <see cref="To(Device)"/> and
+/// <see cref="To(DType)"/> can replace them with moved or converted copies.
 /// </summary>
 public abstract class Module
 {
@@ -19,7 +21,10 @@ public abstract class Module
     /// <summary>True in training mode (the default): Dropout drops, BatchNorm uses batch statistics.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>Registers a trainable parameter: makes it a leaf that requires a gradient and names it.</summary>
+    /// <summary>
+    /// Registers a trainable parameter: makes it a leaf that requires a gradient and names it. Read it back with
+    /// <see cref="Parameter"/> rather than keeping the returned tensor in a field, so that <see cref="To(Device)"/> reaches it.
+    /// </summary>
     protected Tensor RegisterParameter(string name, Tensor value)
     {
         CheckName(name);
@@ -38,6 +43,24 @@ public abstract class Module
         value.Name = name;
         buffers.Add((name, value));
         return value;
+    }
+
+    /// <summary>The registered parameter <paramref name="name"/> (layers expose their parameters through this, so <see cref="To(Device)"/> can replace them).</summary>
+    protected Tensor Parameter(string name) =>
+        TryParameter(name) ?? throw new KeyNotFoundException($"{GetType().Name}: no parameter '{name}'");
+
+    /// <summary>The registered parameter <paramref name="name"/>, or null (optional parameters such as a bias).</summary>
+    protected Tensor? TryParameter(string name)
+    {
+        foreach (var (n, p) in parameters) if (n == name) return p;
+        return null;
+    }
+
+    /// <summary>The registered buffer <paramref name="name"/>.</summary>
+    protected Tensor Buffer(string name)
+    {
+        foreach (var (n, b) in buffers) if (n == name) return b;
+        throw new KeyNotFoundException($"{GetType().Name}: no buffer '{name}'");
     }
 
     /// <summary>Registers a child module; its parameters appear under "name.".</summary>
@@ -93,6 +116,38 @@ public abstract class Module
 
     /// <summary>Evaluation mode (Dropout is the identity, BatchNorm uses its running statistics).</summary>
     public Module Eval() => Train(false);
+
+    /// <summary>
+    /// Moves every parameter and buffer (recursively) to <paramref name="device"/>: each is replaced by a new leaf
+    /// with the same name, so create the optimizer after moving the model. Gradients are dropped. Returns this.
+    /// </summary>
+    public Module To(Device device) => Convert(t => t.To(device));
+
+    /// <summary>Converts every parameter and buffer (recursively) to <paramref name="dtype"/>, e.g. float64 for a gradient check. Returns this.</summary>
+    public Module To(DType dtype) => Convert(t => t.To(dtype));
+
+    Module Convert(Func<Tensor, Tensor> convert)
+    {
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var (name, p) = parameters[i];
+            var moved = convert(p.Detach()); // a detached input: the result is a new leaf, not a node of a graph
+            if (ReferenceEquals(moved.Storage, p.Storage)) continue;
+            moved.RequiresGrad = true;
+            moved.Name = name;
+            parameters[i] = (name, moved);
+        }
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            var (name, b) = buffers[i];
+            var moved = convert(b.Detach());
+            if (ReferenceEquals(moved.Storage, b.Storage)) continue;
+            moved.Name = name;
+            buffers[i] = (name, moved);
+        }
+        foreach (var (_, child) in children) child.Convert(convert);
+        return this;
+    }
 
     /// <summary>Forgets the accumulated gradients of every parameter (call before each backward pass).</summary>
     public void ZeroGrad()

@@ -14,8 +14,8 @@ public sealed class LayerNorm : Layer
 {
     public int[] NormalizedShape { get; }
     public double Epsilon { get; }
-    public Tensor? Gain { get; }
-    public Tensor? Shift { get; }
+    public Tensor? Gain => TryParameter("weight");
+    public Tensor? Shift => TryParameter("bias");
 
     public LayerNorm(int[] normalizedShape, double epsilon = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
@@ -25,8 +25,8 @@ public sealed class LayerNorm : Layer
         Epsilon = epsilon;
         if (affine)
         {
-            Gain = RegisterParameter("weight", Init.Constant(NormalizedShape, 1, dtype));
-            Shift = RegisterParameter("bias", Init.Zeros(NormalizedShape, dtype));
+            RegisterParameter("weight", Init.Constant(NormalizedShape, 1, dtype));
+            RegisterParameter("bias", Init.Zeros(NormalizedShape, dtype));
         }
     }
 
@@ -61,10 +61,10 @@ public abstract class BatchNorm : Layer
     public int Channels { get; }
     public double Epsilon { get; }
     public double Momentum { get; }
-    public Tensor? Gain { get; }
-    public Tensor? Shift { get; }
-    public Tensor RunningMean { get; }
-    public Tensor RunningVariance { get; }
+    public Tensor? Gain => TryParameter("weight");
+    public Tensor? Shift => TryParameter("bias");
+    public Tensor RunningMean => Buffer("running_mean");
+    public Tensor RunningVariance => Buffer("running_var");
     readonly int[] ranks;
 
     protected BatchNorm(int channels, double epsilon, double momentum, bool affine, DType dtype, int[] ranks)
@@ -77,11 +77,11 @@ public abstract class BatchNorm : Layer
         this.ranks = ranks;
         if (affine)
         {
-            Gain = RegisterParameter("weight", Init.Constant([channels], 1, dtype));
-            Shift = RegisterParameter("bias", Init.Zeros([channels], dtype));
+            RegisterParameter("weight", Init.Constant([channels], 1, dtype));
+            RegisterParameter("bias", Init.Zeros([channels], dtype));
         }
-        RunningMean = RegisterBuffer("running_mean", Init.Zeros([channels], dtype));
-        RunningVariance = RegisterBuffer("running_var", Init.Constant([channels], 1, dtype));
+        RegisterBuffer("running_mean", Init.Zeros([channels], dtype));
+        RegisterBuffer("running_var", Init.Constant([channels], 1, dtype));
     }
 
     public override Tensor Forward(Tensor x)
@@ -89,16 +89,18 @@ public abstract class BatchNorm : Layer
         string name = GetType().Name;
         if (Array.IndexOf(ranks, x.Rank) < 0 || x.Shape[1] != Channels)
             throw new ArgumentException($"{name}: expected [B, {Channels}{(ranks.Max() == 4 ? ", H, W" : ranks.Contains(3) ? "(, L)" : "")}], got {x.Shape}");
-        // per-channel statistics are taken over every axis but the channel axis
-        var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
-        var statShape = Enumerable.Range(0, x.Rank).Select(a => a == 1 ? Channels : 1).ToArray(); // [1, C, 1, ...]
+        // [B, C, H, W] and [B, C, L] are viewed as [B, C, L]: one mean and variance per channel over axes 0 and 2
+        // (the long axis last keeps the broadcasts below fast); [B, C] stays as it is, statistics over axis 0
+        var xv = x.Rank == 2 ? x : Op.Reshape(x, x.Shape[0], Channels, -1);
+        int[] axes = xv.Rank == 2 ? [0] : [0, 2];
+        int[] statShape = xv.Rank == 2 ? [1, Channels] : [1, Channels, 1];
         Tensor mean, variance;
         if (Training)
         {
             int n = x.Size / Channels;
             if (n < 2) throw new ArgumentException($"{name}: training needs more than one value per channel, got {x.Shape}");
-            mean = Op.Mean(x, axes, keepDims: true);
-            variance = Op.Mean(Op.Square(x - mean), axes, keepDims: true);
+            mean = Op.Mean(xv, axes, keepDims: true);
+            variance = Op.Mean(Op.Square(xv - mean), axes, keepDims: true);
             UpdateRunning(RunningMean, mean, 1);
             UpdateRunning(RunningVariance, variance, n / (n - 1.0));
         }
@@ -107,8 +109,9 @@ public abstract class BatchNorm : Layer
             mean = Op.Reshape(RunningMean, statShape);
             variance = Op.Reshape(RunningVariance, statShape);
         }
-        var y = (x - mean) / Op.Sqrt(variance + Epsilon);
-        return Gain is null ? y : y * Op.Reshape(Gain, statShape) + Op.Reshape(Shift!, statShape);
+        var y = (xv - mean) / Op.Sqrt(variance + Epsilon);
+        if (Gain is not null) y = y * Op.Reshape(Gain, statShape) + Op.Reshape(Shift!, statShape);
+        return Op.Reshape(y, x.Shape.ToArray());
     }
 
     // running ← (1 − m)·running + m·scale·batch, in place and outside the graph

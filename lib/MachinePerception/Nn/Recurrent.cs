@@ -12,9 +12,9 @@ public sealed class RnnCell : Module
 {
     public int InputSize { get; }
     public int HiddenSize { get; }
-    public Tensor W_xh { get; }
-    public Tensor W_hh { get; }
-    public Tensor B { get; }
+    public Tensor W_xh => Parameter("W_xh"); // [hidden, input]
+    public Tensor W_hh => Parameter("W_hh"); // [hidden, hidden]
+    public Tensor B => Parameter("b");       // [hidden]
 
     public RnnCell(int inputSize, int hiddenSize, Rng rng, DType dtype = DType.Float32)
     {
@@ -23,9 +23,9 @@ public sealed class RnnCell : Module
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         double a = 1 / Math.Sqrt(hiddenSize);
-        W_xh = RegisterParameter("W_xh", Init.Uniform([hiddenSize, inputSize], rng, -a, a, dtype));
-        W_hh = RegisterParameter("W_hh", Init.Uniform([hiddenSize, hiddenSize], rng, -a, a, dtype));
-        B = RegisterParameter("b", Init.Uniform([hiddenSize], rng, -a, a, dtype));
+        RegisterParameter("W_xh", Init.Uniform([hiddenSize, inputSize], rng, -a, a, dtype));
+        RegisterParameter("W_hh", Init.Uniform([hiddenSize, hiddenSize], rng, -a, a, dtype));
+        RegisterParameter("b", Init.Uniform([hiddenSize], rng, -a, a, dtype));
     }
 
     /// <summary>h' = tanh(W_hh h + W_xh x + b), written for rows: h Wₕₕᵀ + x Wₓₕᵀ + b.</summary>
@@ -56,10 +56,12 @@ public sealed class LstmCell : Module
     /// <summary>One gate's weights: W_x [hidden, input], W_h [hidden, hidden], b [hidden].</summary>
     public sealed record Gate(Tensor Wx, Tensor Wh, Tensor B);
 
-    public Gate Input { get; }
-    public Gate Forget { get; }
-    public Gate Output { get; }
-    public Gate Candidate { get; }
+    public Gate Input => GateOf("i");
+    public Gate Forget => GateOf("f");
+    public Gate Output => GateOf("o");
+    public Gate Candidate => GateOf("g");
+
+    Gate GateOf(string g) => new(Parameter("W_x" + g), Parameter("W_h" + g), Parameter("b_" + g));
 
     public LstmCell(int inputSize, int hiddenSize, Rng rng, DType dtype = DType.Float32)
     {
@@ -68,14 +70,16 @@ public sealed class LstmCell : Module
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         double a = 1 / Math.Sqrt(hiddenSize);
-        Gate Make(string g, double? bias) => new(
-            RegisterParameter("W_x" + g, Init.Uniform([hiddenSize, inputSize], rng, -a, a, dtype)),
-            RegisterParameter("W_h" + g, Init.Uniform([hiddenSize, hiddenSize], rng, -a, a, dtype)),
-            RegisterParameter("b_" + g, bias is double b ? Init.Constant([hiddenSize], b, dtype) : Init.Uniform([hiddenSize], rng, -a, a, dtype)));
-        Input = Make("i", null);
-        Forget = Make("f", 1.0);
-        Output = Make("o", null);
-        Candidate = Make("g", null);
+        void Make(string g, double? bias)
+        {
+            RegisterParameter("W_x" + g, Init.Uniform([hiddenSize, inputSize], rng, -a, a, dtype));
+            RegisterParameter("W_h" + g, Init.Uniform([hiddenSize, hiddenSize], rng, -a, a, dtype));
+            RegisterParameter("b_" + g, bias is double b ? Init.Constant([hiddenSize], b, dtype) : Init.Uniform([hiddenSize], rng, -a, a, dtype));
+        }
+        Make("i", null);
+        Make("f", 1.0);
+        Make("o", null);
+        Make("g", null);
     }
 
     static Tensor Affine(Gate g, Tensor x, Tensor h) => Op.MatMul(x, g.Wx, transB: true) + Op.MatMul(h, g.Wh, transB: true) + g.B;

@@ -15,6 +15,11 @@ static class InPlace
 {
     static Backend B(Tensor t) => Backend.Get(t.Device);
 
+    /// <summary>Tests set this (per thread) to run the device-independent path (Backend primitives) on the CPU as well.</summary>
+    [ThreadStatic] internal static bool UseBackendPrimitives;
+
+    static bool FastCpu(Tensor t) => t.Device == Device.Cpu && !UseBackendPrimitives;
+
     static Tensor Temp(Tensor like) => B(like).Allocate(like.Shape, like.DType);
 
     /// <summary>y ← a·y.</summary>
@@ -23,7 +28,7 @@ static class InPlace
     /// <summary>y ← y + a·x.</summary>
     public static void AddScaled(Tensor y, Tensor x, double a)
     {
-        if (y.Device == Device.Cpu)
+        if (FastCpu(y))
         {
             if (y.DType == DType.Float32) TensorPrimitives.MultiplyAdd(x.AsSpan<float>(), (float)a, y.AsSpan<float>(), y.AsSpan<float>());
             else TensorPrimitives.MultiplyAdd(x.AsSpan<double>(), a, y.AsSpan<double>(), y.AsSpan<double>());
@@ -37,7 +42,7 @@ static class InPlace
     /// <summary>y ← y + a·x⊙x (second-moment accumulators).</summary>
     public static void AddScaledSquare(Tensor y, Tensor x, double a)
     {
-        if (y.Device == Device.Cpu)
+        if (FastCpu(y))
         {
             if (y.DType == DType.Float32) AddScaledSquare(x.AsSpan<float>(), (float)a, y.AsSpan<float>());
             else AddScaledSquare(x.AsSpan<double>(), a, y.AsSpan<double>());
@@ -68,7 +73,7 @@ static class InPlace
     /// </summary>
     public static void AdaptiveStep(Tensor theta, Tensor u, Tensor r, double a, double s, double delta, bool deltaInsideRoot = false)
     {
-        if (theta.Device == Device.Cpu)
+        if (FastCpu(theta))
         {
             if (theta.DType == DType.Float32)
                 AdaptiveStep(theta.AsSpan<float>(), u.AsSpan<float>(), r.AsSpan<float>(), (float)a, (float)s, (float)delta, deltaInsideRoot);
@@ -106,7 +111,7 @@ static class InPlace
     /// <summary>Σ x² as a double (for global-norm clipping).</summary>
     public static double SumOfSquares(Tensor x)
     {
-        if (x.Device == Device.Cpu)
+        if (FastCpu(x))
             return x.DType == DType.Float32 ? SumOfSquares(x.AsSpan<float>()) : TensorPrimitives.SumOfSquares<double>(x.AsSpan<double>());
         var t = Temp(x);
         B(x).Unary(UnaryOp.Square, x, t);

@@ -1,4 +1,5 @@
 using MachinePerception.Autodiff;
+using MachinePerception.Backends;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Optim;
@@ -55,6 +56,7 @@ public sealed class Nesterov : Optimizer
         UseForm(true);
         StepCount++;
         var velocities = Enumerable.Range(0, Parameters.Count).Select(i => State(i, "velocity")).ToArray();
+        var saved = Parameters.Select(p => p.Clone()).ToArray(); // θ, restored exactly (θ + αv − αv may round)
         using (Autograd.NoGrad())
             for (int i = 0; i < Parameters.Count; i++) InPlace.AddScaled(Parameters[i], velocities[i], Alpha); // to θ + αv
         ZeroGrad();
@@ -64,7 +66,7 @@ public sealed class Nesterov : Optimizer
             for (int i = 0; i < Parameters.Count; i++)
             {
                 var (theta, v) = (Parameters[i], velocities[i]);
-                InPlace.AddScaled(theta, v, -Alpha);      // back to θ
+                Backend.Get(theta.Device).Copy(saved[i], theta); // back to θ
                 if (theta.Grad is not { } g) continue;
                 InPlace.Scale(v, Alpha);                  // v ← αv − ε∇L(θ + αv)
                 InPlace.AddScaled(v, g, -LearningRate);
