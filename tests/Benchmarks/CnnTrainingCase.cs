@@ -1,5 +1,4 @@
 using MachinePerception.Nn;
-using MachinePerception.Ops;
 using MachinePerception.Optim;
 using MachinePerception.Tensors;
 
@@ -8,8 +7,8 @@ namespace MachinePerception.Benchmarks;
 /// <summary>
 /// A training step of a small CNN on 28×28 images, batch 64:
 /// conv 3×3 (1→8, pad 1) → ReLU → max-pool 2 → conv 3×3 (8→16, pad 1) → ReLU → max-pool 2 → linear 784→10,
-/// mean cross-entropy, Adam. Ours uses <see cref="Op.Conv2d"/>, <see cref="Op.MaxPool2d"/>, <see cref="Linear"/>
-/// and <see cref="Adam"/>; the reference is <see cref="DirectCnn"/> (im2col + OpenBLAS + loops).
+/// mean cross-entropy, Adam. Ours is the library's <see cref="Conv2d"/>, <see cref="MaxPool2d"/>, <see cref="Linear"/>,
+/// <see cref="Losses.CrossEntropy"/> and <see cref="Adam"/>; the reference is <see cref="DirectCnn"/> (im2col + OpenBLAS + loops).
 /// </summary>
 sealed class CnnTrainingCase : BenchmarkCase
 {
@@ -23,25 +22,20 @@ sealed class CnnTrainingCase : BenchmarkCase
     protected override (Action ours, Action reference) Setup()
     {
         var rng = new Rng(5);
-        var w1 = Init.KaimingUniform([8, 1, 3, 3], rng).RequireGrad();
-        var b1 = Tensor.Zeros([8]).RequireGrad();
-        var w2 = Init.KaimingUniform([16, 8, 3, 3], rng).RequireGrad();
-        var b2 = Tensor.Zeros([16]).RequireGrad();
+        var conv1 = new Conv2d(1, 8, 3, rng, padding: 1);
+        var conv2 = new Conv2d(8, 16, 3, rng, padding: 1);
         var fc = new Linear(16 * 7 * 7, Classes, rng);
-        var opt = new Adam([w1, b1, w2, b2, .. fc.Parameters()], learningRate: 1e-3);
+        var model = new Sequential(
+            conv1, new ReLU(), new MaxPool2d(2),   // [64, 8, 14, 14]
+            conv2, new ReLU(), new MaxPool2d(2),   // [64, 16, 7, 7]
+            new Flatten(), fc);                    // [64, 10]
+        var opt = new Adam(model.Parameters(), learningRate: 1e-3);
         var x = rng.Uniform([Batch, 1, 28, 28]);
         var labels = Enumerable.Range(0, Batch).Select(_ => rng.NextInt(Classes)).ToArray();
-        var onehot = Op.OneHot(labels, Classes);
 
-        var direct = new DirectCnn(Batch, w1.ToFloatArray(), w2.ToFloatArray(), fc.Weight.ToFloatArray(), fc.Bias!.ToFloatArray());
+        var direct = new DirectCnn(Batch, [conv1.Weight, conv1.Bias!, conv2.Weight, conv2.Bias!, fc.Weight, fc.Bias!]);
         var xs = x.ToFloatArray();
-        Tensor Loss()
-        {
-            var h = Op.MaxPool2d(Op.Relu(Op.Conv2d(x, w1, b1, padding: 1)), 2);   // [64, 8, 14, 14]
-            h = Op.MaxPool2d(Op.Relu(Op.Conv2d(h, w2, b2, padding: 1)), 2);       // [64, 16, 7, 7]
-            var z = fc.Forward(Op.Reshape(h, Batch, 16 * 7 * 7));                   // [64, 10]
-            return -Op.Sum(onehot * Op.LogSoftmax(z)) / Batch;
-        }
+        Tensor Loss() => Losses.CrossEntropy(model.Forward(x), labels);
         // the first step's loss, from the same initial weights on both sides
         double first = Loss().Item(), firstDirect = direct.Step(xs, labels);
         SameWork = FormattableString.Invariant($"first loss ours {first:G6}, reference {firstDirect:G6}");
@@ -69,10 +63,11 @@ sealed class DirectCnn
     int t;
     const float Lr = 1e-3f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f;
 
-    public DirectCnn(int batch, float[] w1, float[] w2, float[] wf, float[] bf)
+    /// <summary>Copies the initial parameters: conv1 weight [8, 1, 3, 3] and bias, conv2 [16, 8, 3, 3] and bias, linear [10, 784] and bias.</summary>
+    public DirectCnn(int batch, Tensor[] parameters)
     {
         this.batch = batch;
-        p = [(float[])w1.Clone(), new float[8], (float[])w2.Clone(), new float[16], (float[])wf.Clone(), (float[])bf.Clone()];
+        p = parameters.Select(t => t.ToFloatArray()).ToArray();
         g = p.Select(a => new float[a.Length]).ToArray();
         m = p.Select(a => new float[a.Length]).ToArray();
         v = p.Select(a => new float[a.Length]).ToArray();

@@ -1,6 +1,5 @@
 using MachinePerception.Autodiff;
 using MachinePerception.Nn;
-using MachinePerception.Ops;
 using MachinePerception.Optim;
 using MachinePerception.Tensors;
 
@@ -14,7 +13,7 @@ abstract class MlpStepCase(int[] sizes, int batch, bool classification) : Benchm
 {
     protected readonly int[] Sizes = sizes;
     protected Sequential? Model;
-    protected Tensor? Input, Target;
+    protected Tensor? Input, Target; // Target: the regression targets (MSE)
     int[]? labels;
 
     // 2·batch·in·out per product, three products per layer (forward, ∂W, ∂a; the first layer has no ∂a)
@@ -49,7 +48,6 @@ abstract class MlpStepCase(int[] sizes, int batch, bool classification) : Benchm
         if (classification)
         {
             labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(classes)).ToArray();
-            Target = Op.OneHot(labels, classes);
         }
         else
         {
@@ -72,7 +70,7 @@ abstract class MlpStepCase(int[] sizes, int batch, bool classification) : Benchm
     protected Tensor Loss()
     {
         var z = Model!.Forward(Input!);
-        return classification ? -Op.Sum(Target! * Op.LogSoftmax(z)) / z.Shape[0] : Losses.Mse(z, Target!);
+        return classification ? Losses.CrossEntropy(z, labels!) : Losses.Mse(z, Target!);
     }
 }
 
