@@ -11,8 +11,10 @@ namespace MachinePerception.Backends;
 /// Large products follow the Goto/BLIS scheme: B is copied ("packed") block by block into panels NR columns
 /// wide, A into micro-panels MR rows tall, and a register-blocked micro-kernel (<see cref="GemmKernels"/>)
 /// keeps an MR×NR tile of C in vector registers while it streams both panels. Packing is where the transposes
-/// are handled, so no transposed copy of a whole matrix is ever made. Small products (a Q-network's layers)
-/// take a direct loop that neither packs nor spawns threads.
+/// are handled, so no transposed copy of a whole matrix is ever made. Small products stay cheap: below
+/// 2^20 multiply-adds no thread is woken, a small plain B is read in place instead of packed, the packing
+/// buffers are reused (no allocation per call), and the tiniest products (≤ 2048 multiply-adds, or a CPU
+/// without SIMD) take a direct loop.
 /// </para>
 /// <para>
 /// Deterministic: every entry of C is summed over k in the same order (fixed KC blocks, in order, each summed
@@ -27,8 +29,8 @@ public static class Gemm
     // 32·64·64 9.5 vs 5.0: the packed kernel wins as soon as there is a tile's worth of work.
     const long DirectMaxMultiplyAdds = 2048;
 
-    // Above this many multiply-adds the product is split over cores; below it one core is faster than the
-    // ≈10 µs it takes to wake a second one.
+    // Above this many multiply-adds (≈ 20 µs on one core) the product is split over cores; below it, waking a
+    // second core costs about as much as it saves.
     const long ParallelMinMultiplyAdds = 1 << 20;
 
     /// <summary>
