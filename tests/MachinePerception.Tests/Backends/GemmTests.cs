@@ -189,4 +189,24 @@ public class GemmTests
         Assert.Null(x.Grad);
         Assert.Equal([9.0, 9.0, 12.0, 12.0], w.Grad!.ToDoubleArray());
     }
+
+    [Fact]
+    public void Stale_values_in_partial_panels_never_reach_the_result()
+    {
+        // fill this thread's packing buffers with NaN through a product of NaNs, then multiply matrices whose
+        // panels are partial (13 rows: 6 + 6 + 1; 20 columns of a wider panel): every entry must still be exact
+        var nan = Enumerable.Repeat(float.NaN, 64 * 64).ToArray();
+        Gemm.Multiply(nan.AsMemory(), nan.AsMemory(), new float[64 * 64].AsMemory(), 64, 64, 64, false, false);
+        foreach (var (transA, transB) in new[] { (false, false), (true, true) })
+        {
+            var (a, b) = Operands(13, 20, 40, seed: 9);
+            var (expected, abs) = Naive(a, b, 13, 20, 40, transA, transB);
+            var c = new float[13 * 20];
+            Gemm.Multiply(a.Select(x => (float)x).ToArray().AsMemory(), b.Select(x => (float)x).ToArray().AsMemory(), c.AsMemory(),
+                13, 20, 40, transA, transB);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(Math.Abs(c[i] - expected[i]) <= 2 * 41 * Math.ScaleB(1, -24) * abs[i],
+                    $"Gemm after a NaN product: C[{i / 20},{i % 20}] = {c[i]}, naive {expected[i]}");
+        }
+    }
 }

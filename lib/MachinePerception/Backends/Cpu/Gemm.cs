@@ -214,8 +214,8 @@ public static class Gemm
                                     GemmKernels.MicroKernel(aPanel, bPanel, ldb, kc, cTile, (int)ldc, first);
                                 else
                                 {
-                                    // an edge tile: the same kernel into a scratch tile (the panels are zero-padded),
-                                    // then the valid part is added with the same rounding as a full tile
+                                    // an edge tile: the same kernel into a scratch tile, then its valid part is
+                                    // added with the same rounding as a full tile
                                     GemmKernels.MicroKernel(aPanel, bPanel, ldb, kc, tile, nr, first: true);
                                     for (int r = 0; r < mValid; r++)
                                         for (int j = 0; j < nValid; j++)
@@ -234,9 +234,11 @@ public static class Gemm
 
     /// <summary>
     /// Packs a count×kc block into panels of <paramref name="width"/> (MR rows of A or NR columns of B): panel q
-    /// holds entries q·width… of the count axis, stored p after p (width consecutive values per p), padded with
-    /// zeros past the end. Source entry (r, p) is at src[r·rStride + p·pStride]; the loop order follows whichever
-    /// stride is 1, so the source is read in order.
+    /// holds entries q·width… of the count axis, stored p after p (width consecutive values per p). Source entry
+    /// (r, p) is at src[r·rStride + p·pStride]; the loop order follows whichever stride is 1, so the source is read
+    /// in order. A last, partial panel is not padded: its unused slots keep stale values, which only ever reach the
+    /// rows or columns of an edge tile that are thrown away (each lane of a vector FMA is independent). For a
+    /// narrow B (9 columns in a 32-wide panel) padding would triple the writes.
     /// </summary>
     static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
     {
@@ -249,9 +251,7 @@ public static class Gemm
                 // runs along the panel are contiguous: copy `valid` values per p
                 for (int p = 0; p < kc; p++)
                 {
-                    var to = new Span<T>(dst + p * width, width);
-                    new Span<T>(s + p * pStride, valid).CopyTo(to);
-                    to[valid..].Clear();
+                    new Span<T>(s + p * pStride, valid).CopyTo(new Span<T>(dst + p * width, valid));
                 }
             }
             else
@@ -273,8 +273,6 @@ public static class Gemm
                     T* from = s + r * rStride, to = dst + r;
                     for (int p = 0; p < kc; p++) to[p * width] = from[p * pStride];
                 }
-                for (int p = 0; p < kc; p++)
-                    for (int pad = valid; pad < width; pad++) dst[p * width + pad] = default;
             }
         }
     }
@@ -308,7 +306,8 @@ static unsafe class PackingBuffers<T> where T : unmanaged
 
     sealed class Buffer(int length)
     {
-        readonly T[] array = GC.AllocateUninitializedArray<T>(length + 64 / sizeof(T), pinned: true);
+        // zeroed at first (later, a slot past a partial panel holds an earlier product's value; see Pack)
+        readonly T[] array = GC.AllocateArray<T>(length + 64 / sizeof(T), pinned: true);
         public int Length => length;
 
         public T* Aligned
