@@ -209,4 +209,20 @@ public class GemmTests
                     $"Gemm after a NaN product: C[{i / 20},{i % 20}] = {c[i]}, naive {expected[i]}");
         }
     }
+
+    [Fact]
+    public void A_small_product_allocates_nothing_once_warm()
+    {
+        // the Q-network's middle layer, 32×64·64×64 (no threads: below the parallel threshold), both paths' sizes
+        foreach (var (m, n, k) in new[] { (32, 64, 64), (4, 5, 6) })
+        {
+            var a = new float[m * k];
+            var b = new float[k * n];
+            var c = new float[m * n];
+            Gemm.Multiply<float>(a, b, c, m, n, k, false, true); // warm: the packing buffers are made here
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Gemm.Multiply<float>(a, b, c, m, n, k, false, true);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
 }

@@ -75,8 +75,16 @@ public static class Gemm
         BlockedMultiply(A, B, C, m, n, k, split);
     }
 
-    /// <summary>The blocked path, with C split over cores into bands of whole micro-tiles: columns when C is wide, rows when it is tall.</summary>
+    /// <summary>The blocked path, on this thread or split over cores.</summary>
     static void BlockedMultiply<T>(Strided<T> A, Strided<T> B, Strided<T> C, int m, int n, int k, bool parallel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (parallel) SplitOverCores(A, B, C, m, n, k);
+        else BlockedMultiply(A, B, C, 0, m, 0, n, k);
+    }
+
+    /// <summary>C split into bands of whole micro-tiles, one band per core: columns when C is wide, rows when it is tall.</summary>
+    static void SplitOverCores<T>(Strided<T> A, Strided<T> B, Strided<T> C, int m, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmKernels.MR, nr = GemmKernels.NR<T>();
@@ -89,8 +97,7 @@ public static class Gemm
             if (byColumns) BlockedMultiply(A, B, C, 0, m, lo, hi, k);
             else BlockedMultiply(A, B, C, lo, hi, 0, n, k);
         }
-        if (parallel) CpuParallel.For(units, 1, Band, threshold: 0);
-        else Band(0, units);
+        CpuParallel.For(units, 1, Band, threshold: 0);
     }
 
     /// <summary>A matrix view: element (i, j) is Data[i·RowStride + j·ColStride].</summary>
