@@ -9,5 +9,6 @@ static class Cases
         new MlpTrainingCase(),
         new QNetworkTrainingCase(),
         new CnnTrainingCase(),
+        .. GpuCases.All,
     ];
 }
