@@ -1,4 +1,6 @@
+using MachinePerception.Autodiff;
 using MachinePerception.Nn;
+using MachinePerception.Optim;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
 
@@ -31,6 +33,21 @@ public sealed class RecurrentRegressor : Module
         if (kind == CellKind.Vanilla) Vanilla = RegisterModule("cell", new RnnCell(inputSize, hiddenSize, rng, dtype));
         else Lstm = RegisterModule("cell", new LstmCell(inputSize, hiddenSize, rng, dtype));
         Readout = RegisterModule("readout", new Linear(hiddenSize, outputSize, rng, dtype: dtype));
+    }
+
+    /// <summary>
+    /// Rescales the vanilla cell's W_hh in place so that its largest singular value is <paramref name="spectralNorm"/>:
+    /// above 1 (γ = 1 for tanh) the network starts on the exploding side of the bound of §13. Returns the old norm.
+    /// </summary>
+    public double ScaleRecurrentWeights(double spectralNorm)
+    {
+        if (Vanilla is null) throw new InvalidOperationException("RecurrentRegressor.ScaleRecurrentWeights: only for the vanilla cell");
+        var w = Vanilla.W_hh;
+        int n = w.Shape[0];
+        var values = w.ToDoubleArray();
+        double old = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => values[i * n + j]).L2Norm();
+        using (Autograd.NoGrad()) InPlace.Scale(w, spectralNorm / old);
+        return old;
     }
 
     /// <summary>The zero state for a batch.</summary>
