@@ -16,15 +16,21 @@ public sealed record CheckResult(string What, bool Passed, string Line);
 /// </summary>
 public static class Check
 {
-    /// <summary>Where checks print (the notebook cell's output by default).</summary>
-    public static TextWriter Out { get; set; } = Console.Out;
+    static TextWriter? output;
+
+    /// <summary>Where checks print: the current <see cref="Console.Out"/> (the notebook cell's output) unless set.</summary>
+    public static TextWriter Out
+    {
+        get => output ?? Console.Out;
+        set => output = value;
+    }
 
     static string N(double v) => v.ToString("G10", CultureInfo.InvariantCulture);
 
     static CheckResult Report(string what, bool passed, string detail)
     {
         var line = $"{(passed ? "PASS" : "FAIL")}  {what}: {detail}";
-        (Out ?? Console.Out).WriteLine(line);
+        Out.WriteLine(line);
         if (!passed) throw new CheckFailedException(line);
         return new CheckResult(what, passed, line);
     }
