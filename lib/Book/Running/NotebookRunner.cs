@@ -77,6 +77,7 @@ public static class NotebookRunner
         var savedHost = Notebook.Host;
         var savedCheckOut = Check.Out;
         var savedSmoke = Environment.GetEnvironmentVariable(Notebook.SmokeVariable);
+        var savedChapter = Notebook.Chapter;
 
         var sink = new CellOutputSink(savedError);
         var failures = new List<CellFailure>();
@@ -90,6 +91,7 @@ public static class NotebookRunner
             Check.Out = Console.Out;
             Notebook.Host = sink;
             ElementIds.Reset();
+            Notebook.Chapter = doc.Chapter;
             // --smoke switches smoke mode on; BOOK_SMOKE=1 already set in the environment keeps it on.
             Environment.SetEnvironmentVariable(Notebook.SmokeVariable, options.Smoke || savedSmoke == "1" ? "1" : null);
 
@@ -146,6 +148,7 @@ public static class NotebookRunner
             Notebook.Host = savedHost;
             Directory.SetCurrentDirectory(savedDirectory);
             Environment.SetEnvironmentVariable(Notebook.SmokeVariable, savedSmoke);
+            Notebook.Chapter = savedChapter;
         }
         MakeOutputsPortable(doc, folder);
         doc.Save(options.OutputPath is null ? null : Path.GetFullPath(options.OutputPath, savedDirectory));

@@ -18,6 +18,12 @@ public static class Notebook
     public static T Choose<T>(T full, T smoke) => Smoke ? smoke : full;
 
     /// <summary>
+    /// The running chapter's name (e.g. <c>03-vae</c>), set by the book runner; figures name their PNG files after
+    /// it. Null when unknown (e.g. in the Polyglot kernel; figures are then saved as <c>images/book-NAME.png</c>).
+    /// </summary>
+    public static string? Chapter { get; set; }
+
+    /// <summary>
     /// Shows a value as an output of the running cell, from library code (a chart, a table of results): the same as
     /// a cell's <c>display(value)</c>, without needing the kernel's names.
     /// </summary>

@@ -52,6 +52,18 @@ public sealed partial class PngImage
         return FromPixels(pixels, w, h, channels, scale);
     }
 
+    /// <summary>
+    /// A PNG made elsewhere (a browser's screenshot): checks the signature and reads the size from IHDR; the bytes
+    /// are kept as they are.
+    /// </summary>
+    public static PngImage FromBytes(byte[] png)
+    {
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        if (png.Length < 33 || !png.AsSpan(0, 8).SequenceEqual(signature) || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R')
+            throw new ArgumentException($"PngImage.FromBytes: {png.Length} bytes are not a PNG (no signature and IHDR)");
+        return new PngImage(png, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+
     /// <summary>A picture from 8-bit pixels, row by row, 1 (grey) or 3 (RGB) bytes per pixel.</summary>
     public static PngImage FromPixels(byte[] pixels, int width, int height, int channels, int scale = 1)
     {

@@ -72,6 +72,9 @@ public abstract class Exercise : IHtmlDisplayable
 
     public override string ToString() => Heading + Environment.NewLine + Statement;
 
+    /// <summary>The statement as markdown with LaTeX matrices, headed like <see cref="ToHtml"/>.</summary>
+    public string ToMarkdown() => $"#### {Heading}\n\n{Statement.ToMarkdown()}";
+
     public string ToHtml() =>
         new StringBuilder("<div class=\"exercise\" style=\"border:1px solid #8c959f;border-radius:6px;padding:0.5em 1em\">")
             .Append("<h4 style=\"margin-top:0.2em\">").Append(Prose.Escape(Heading)).Append("</h4>\n")

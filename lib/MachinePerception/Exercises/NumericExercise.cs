@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace MachinePerception.Exercises;
 
 /// <summary>
 /// An exercise whose answer is a number, a vector or a matrix. A check (1) reads the answer, (2) compares it with
 /// the reference within <see cref="Tolerance"/>, (3) compares it with each named <see cref="Mistake"/>'s wrong
-/// answer for this seed, and (4) otherwise describes the difference: wrong shape, wrong sign, off by a constant
-/// factor, transposed, rotated by 180°, off by one, or which entries differ (never their correct values).
+/// answer for this seed, and (4) otherwise describes the difference: wrong shape, wrong sign, off by a simple
+/// factor (2, ½, 10, ...), transposed, rotated by 180°, off by one, or which entries differ (never their correct values).
 /// </summary>
 public abstract class NumericExercise(int seed) : Exercise(seed)
 {
@@ -80,15 +78,12 @@ public abstract class NumericExercise(int seed) : Exercise(seed)
             if (tol.Close(x.Reverse().ToArray(), reference))
                 return Feedback.Incorrect("rotated by 180°", tol, "Your matrix is the answer rotated by 180° (flipped up–down and left–right).");
         }
-        double dot = 0, norm = 0;
-        for (int i = 0; i < x.Length; i++) { dot += x[i] * reference[i]; norm += reference[i] * reference[i]; }
-        if (norm > 0)
-        {
-            double k = dot / norm;
-            if (Math.Abs(k) > 1e-9 && !tol.Close(k, 1) && !tol.Close(k, -1) && tol.Close(x, reference.Select(r => k * r).ToArray()))
-                return Feedback.Incorrect("off by a constant factor", tol,
-                    string.Create(CultureInfo.InvariantCulture, $"Every entry is {Prose.Number(k)} times the answer: look for a missing or extra factor."));
-        }
+        // Only simple factors (½, 2, 3, ¼, 10, ...) are named: they are the usual slips (a lost ½, a sum for a mean),
+        // and naming an arbitrary ratio would hand out the answer.
+        foreach (var (factor, name) in SimpleFactors)
+            if (tol.Close(x, reference.Select(r => factor * r).ToArray()) && reference.Any(r => !tol.Close(0, r)))
+                return Feedback.Incorrect($"off by a factor of {name}", tol,
+                    $"Your answer is {name} times the right one: look for a missing or extra factor (a ½, a 2, a mean instead of a sum, ...).");
         if (shape.Length == 0 && Math.Abs(Math.Abs(x[0] - reference[0]) - 1) < 1e-9)
             return Feedback.Incorrect("off by one", tol, x[0] > reference[0] ? "Your answer is one too large." : "Your answer is one too small.");
         if (x.Length > 1)
@@ -101,6 +96,13 @@ public abstract class NumericExercise(int seed) : Exercise(seed)
         return Feedback.Incorrect("not the expected value", tol,
             "None of the known mistakes of this exercise explains this answer; redo the steps of the statement one by one.");
     }
+
+    static readonly (double Factor, string Name)[] SimpleFactors =
+    [
+        (2, "2"), (3, "3"), (4, "4"), (0.5, "½"), (1.0 / 3, "⅓"), (0.25, "¼"), (1.5, "3/2"), (2.0 / 3, "2/3"),
+        (10, "10"), (0.1, "1/10"), (100, "100"), (0.01, "1/100"),
+        (-2, "−2"), (-0.5, "−½"), (-3, "−3"), (-1.0 / 3, "−⅓"),
+    ];
 
     static string Position(int flat, int[] shape) =>
         shape.Length == 2 ? $"({flat / shape[1]}, {flat % shape[1]})" : $"({flat})";

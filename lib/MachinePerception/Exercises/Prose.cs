@@ -90,6 +90,32 @@ public sealed class Prose : IHtmlDisplayable
         }
     }
 
+    /// <summary>Markdown with LaTeX matrices (<c>$$\begin{bmatrix}…\end{bmatrix}$$</c>), for the HTML book and exports.</summary>
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        foreach (var b in blocks)
+        {
+            if (sb.Length > 0) sb.Append('\n');
+            switch (b)
+            {
+                case Paragraph p:
+                    sb.Append(p.Text.Replace("\n", "  \n")).Append('\n');
+                    break;
+                case MatrixBlock m:
+                    var rows = Enumerable.Range(0, m.Values.GetLength(0)).Select(i => string.Join(" & ",
+                        Enumerable.Range(0, m.Values.GetLength(1)).Select(j => Number(m.Values[i, j]).Replace('−', '-'))));
+                    sb.Append("$$").Append(m.Label.TrimEnd('=', ' ')).Append(m.Label.TrimEnd().EndsWith('=') ? " = " : " ")
+                      .Append("\\begin{bmatrix} ").Append(string.Join(" \\\\ ", rows)).Append(" \\end{bmatrix}$$\n");
+                    break;
+                case Figure f:
+                    sb.Append(f.Svg).Append("\n\n*").Append(f.Caption).Append("*\n");
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
     public string ToHtml()
     {
         var sb = new StringBuilder();

@@ -54,6 +54,19 @@ public class AnswerTextTests
     }
 }
 
+public class ProseTests
+{
+    [Fact]
+    public void Prose_renders_text_html_and_markdown_with_the_same_content()
+    {
+        var prose = new Prose().Text("Find **x** with a < b:").Matrix("K =", new double[,] { { 1, -2 }, { 0.5, 3 } });
+        Assert.Equal("Find x with a < b:\n\nK = [   1   −2 ]\n    [ 0.5    3 ]", prose.ToString().ReplaceLineEndings("\n"));
+        Assert.Contains("<p>Find <strong>x</strong> with a &lt; b:</p>", prose.ToHtml());
+        Assert.Contains("<td style=\"padding:0.1em 0.6em;text-align:right\">−2</td>", prose.ToHtml());
+        Assert.Contains("$$K = \\begin{bmatrix} 1 & -2 \\\\ 0.5 & 3 \\end{bmatrix}$$", prose.ToMarkdown());
+    }
+}
+
 public class ErrataTests
 {
     static (Erratum Erratum, string Printed) ShowCaptured(Func<Erratum> show)

@@ -12,18 +12,14 @@ namespace MachinePerception.Tests.Exercises;
 /// autodiff, a different formulation, or the course summary's own worked example.</summary>
 public class ChapterExerciseTests
 {
-    static T Field<T>(object o, string name) =>
-        (T)o.GetType().GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance
-                                      | System.Reflection.BindingFlags.Public)!.GetValue(o)!;
-
     [Fact]
     public void Conv_output_size_formula_matches_the_window_count()
     {
         for (int seed = 0; seed < 200; seed++)
         {
             var e = new ConvolutionOutputSize(seed);
-            int input = Field<int>(e, "input"), pad = Field<int>(e, "pad"), dil = Field<int>(e, "dilation"),
-                kern = Field<int>(e, "kernel"), stride = Field<int>(e, "stride");
+            int input = ExerciseInputs.Field<int>(e, "input"), pad = ExerciseInputs.Field<int>(e, "pad"), dil = ExerciseInputs.Field<int>(e, "dilation"),
+                kern = ExerciseInputs.Field<int>(e, "kernel"), stride = ExerciseInputs.Field<int>(e, "stride");
             // §11: ⌊(in + 2 pad − dil (kern − 1) − 1) / stride⌋ + 1 (numerator ≥ 0, so integer division floors)
             int formula = (input + 2 * pad - dil * (kern - 1) - 1) / stride + 1;
             Assert.Equal(formula, (int)e.Reference()[0]);
@@ -36,8 +32,8 @@ public class ChapterExerciseTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new ConvolutionOutputSize(seed);
-            int input = Field<int>(e, "input"), pad = Field<int>(e, "pad"), dil = Field<int>(e, "dilation"),
-                kern = Field<int>(e, "kernel"), stride = Field<int>(e, "stride");
+            int input = ExerciseInputs.Field<int>(e, "input"), pad = ExerciseInputs.Field<int>(e, "pad"), dil = ExerciseInputs.Field<int>(e, "dilation"),
+                kern = ExerciseInputs.Field<int>(e, "kernel"), stride = ExerciseInputs.Field<int>(e, "stride");
             int noDilation = (input + 2 * pad - (kern - 1) - 1) / stride + 1;
             if (noDilation == (int)e.Reference()[0]) continue;
             Assert.Equal("ignored the dilation", e.Check(noDilation).Mistake);
@@ -110,10 +106,10 @@ public class ChapterExerciseTests
         {
             var kernelExercise = new ConvolutionKernelGradient(seed);
             var inputExercise = new ConvolutionInputGradient(seed);
-            var x = Field<double[,]>(kernelExercise, "X");
-            var k = Field<double[,]>(kernelExercise, "K");
-            var g = Field<double[,]>(kernelExercise, "G");
-            bool global = Field<bool>(kernelExercise, "GlobalPool");
+            var x = ExerciseInputs.Field<double[,]>(kernelExercise, "X");
+            var k = ExerciseInputs.Field<double[,]>(kernelExercise, "K");
+            var g = ExerciseInputs.Field<double[,]>(kernelExercise, "G");
+            bool global = ExerciseInputs.Field<bool>(kernelExercise, "GlobalPool");
             var (dK, dX) = EngineGradients(x, k, g, global);
             Assert.Equal(kernelExercise.Reference(), dK.ToDoubleArray());
             Assert.Equal(inputExercise.Reference(), dX.ToDoubleArray());
@@ -123,7 +119,7 @@ public class ChapterExerciseTests
     [Fact]
     public void Conv_backprop_variants_use_both_poolings()
     {
-        var kinds = Enumerable.Range(0, 20).Select(s => Field<bool>(new ConvolutionKernelGradient(s), "GlobalPool")).Distinct().Count();
+        var kinds = Enumerable.Range(0, 20).Select(s => ExerciseInputs.Field<bool>(new ConvolutionKernelGradient(s), "GlobalPool")).Distinct().Count();
         Assert.Equal(2, kinds);
     }
 
@@ -133,9 +129,9 @@ public class ChapterExerciseTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new AdamStep(seed);
-            int t = Field<int>(e, "t");
-            double b1 = Field<double>(e, "beta1"), b2 = Field<double>(e, "beta2"), eta = Field<double>(e, "eta"), eps = Field<double>(e, "epsilon");
-            Tensor V(string name) => Tensor.FromArray(Field<double[]>(e, name));
+            int t = ExerciseInputs.Field<int>(e, "t");
+            double b1 = ExerciseInputs.Field<double>(e, "beta1"), b2 = ExerciseInputs.Field<double>(e, "beta2"), eta = ExerciseInputs.Field<double>(e, "eta"), eps = ExerciseInputs.Field<double>(e, "epsilon");
+            Tensor V(string name) => Tensor.FromArray(ExerciseInputs.Field<double[]>(e, name));
             var g = V("grad");
             var m = V("m0") * b1 + g * (1 - b1);
             var v = V("v0") * b2 + g * g * (1 - b2);
@@ -165,8 +161,8 @@ public class ChapterExerciseTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new BinaryCrossEntropy(seed);
-            var y = Tensor.FromArray(Field<double[]>(e, "y"));
-            var p = Tensor.FromArray(Field<double[]>(e, "yHat"));
+            var y = Tensor.FromArray(ExerciseInputs.Field<double[]>(e, "y"));
+            var p = Tensor.FromArray(ExerciseInputs.Field<double[]>(e, "yHat"));
             var loss = Op.Mean(-(y * Op.Log(p)) - (1 - y) * Op.Log(1 - p)).Item();
             Assert.Equal(loss, e.Reference()[0], 12);
             Assert.True(loss > 0);
@@ -179,13 +175,13 @@ public class ChapterExerciseTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new TwoLayerBackprop(seed);
-            var w1 = Tensor.FromArray(Field<double[,]>(e, "w1")).RequireGrad();
-            var x = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "x")), 2, 1);
-            var b1 = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "b1")), 2, 1);
-            var w2 = Op.Reshape(Tensor.FromArray(Field<double[]>(e, "w2")), 1, 2);
+            var w1 = Tensor.FromArray(ExerciseInputs.Field<double[,]>(e, "w1")).RequireGrad();
+            var x = Op.Reshape(Tensor.FromArray(ExerciseInputs.Field<double[]>(e, "x")), 2, 1);
+            var b1 = Op.Reshape(Tensor.FromArray(ExerciseInputs.Field<double[]>(e, "b1")), 2, 1);
+            var w2 = Op.Reshape(Tensor.FromArray(ExerciseInputs.Field<double[]>(e, "w2")), 1, 2);
             var h = Op.Sigmoid(Op.MatMul(w1, x) + b1);                       // [2, 1]
-            var yHat = Op.MatMul(w2, h) + Field<double>(e, "b2");            // [1, 1]
-            var diff = yHat - Field<double>(e, "y");
+            var yHat = Op.MatMul(w2, h) + ExerciseInputs.Field<double>(e, "b2");            // [1, 1]
+            var diff = yHat - ExerciseInputs.Field<double>(e, "y");
             var loss = Op.Sum(diff * diff) * 0.5;
             var grad = Autograd.Grad([loss], [w1])[0]!.ToDoubleArray();
             var r = e.Reference();
@@ -199,8 +195,8 @@ public class ChapterExerciseTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new SecantIteration(seed);
-            int p = Field<int>(e, "p"), q = Field<int>(e, "q");
-            double x0 = Field<double>(e, "x0"), x1 = Field<double>(e, "x1");
+            int p = ExerciseInputs.Field<int>(e, "p"), q = ExerciseInputs.Field<int>(e, "q");
+            double x0 = ExerciseInputs.Field<double>(e, "x0"), x1 = ExerciseInputs.Field<double>(e, "x1");
             double F(double x) => x * x * x + p * x - q;
             var r = e.Reference();
             // the line through (x₀, f(x₀)) and (x₁, f(x₁)) vanishes at x₂ (§14: y = slope·(x − x₁) + f(x₁))
@@ -239,7 +235,7 @@ public class ChapterExerciseTests
             var plane = e.Reference();
             foreach (var name in new[] { "a", "b", "c" })
             {
-                var pt = Field<double[]>(e, name);
+                var pt = ExerciseInputs.Field<double[]>(e, name);
                 Assert.Equal(0, plane[0] * pt[0] + plane[1] * pt[1] + plane[2] * pt[2] + plane[3], 9);
             }
             Assert.True(Math.Abs(plane[0]) + Math.Abs(plane[1]) + Math.Abs(plane[2]) > 0);

@@ -12,18 +12,14 @@ namespace MachinePerception.Tests.Exercises;
 /// chapters): when one of them changes meaning, these disagree.</summary>
 public class LibraryCrossCheckTests
 {
-    static T Field<T>(object o, string name) =>
-        (T)o.GetType().GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance
-                                      | System.Reflection.BindingFlags.Public)!.GetValue(o)!;
-
     [Fact]
     public void Conv_output_size_equals_the_length_conv1d_produces()
     {
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new ConvolutionOutputSize(seed);
-            int input = Field<int>(e, "input"), pad = Field<int>(e, "pad"), dil = Field<int>(e, "dilation"),
-                kern = Field<int>(e, "kernel"), stride = Field<int>(e, "stride");
+            int input = ExerciseInputs.Field<int>(e, "input"), pad = ExerciseInputs.Field<int>(e, "pad"), dil = ExerciseInputs.Field<int>(e, "dilation"),
+                kern = ExerciseInputs.Field<int>(e, "kernel"), stride = ExerciseInputs.Field<int>(e, "stride");
             var y = Op.Conv1d(Tensor.Zeros([1, 1, input]), Tensor.Zeros([1, 1, kern]), stride: stride, padding: pad, dilation: dil);
             Assert.Equal(y.Shape[2], (int)e.Reference()[0]);
         }
@@ -35,10 +31,10 @@ public class LibraryCrossCheckTests
         for (int seed = 0; seed < 50; seed++)
         {
             var kernelExercise = new ConvolutionKernelGradient(seed);
-            var x = Field<double[,]>(kernelExercise, "X");
-            var k = Field<double[,]>(kernelExercise, "K");
-            var g = Field<double[,]>(kernelExercise, "G");
-            bool global = Field<bool>(kernelExercise, "GlobalPool");
+            var x = ExerciseInputs.Field<double[,]>(kernelExercise, "X");
+            var k = ExerciseInputs.Field<double[,]>(kernelExercise, "K");
+            var g = ExerciseInputs.Field<double[,]>(kernelExercise, "G");
+            bool global = ExerciseInputs.Field<bool>(kernelExercise, "GlobalPool");
             // Conv2d is a correlation; the summary's convolution with K is the correlation with ROT180(K).
             var xt = Op.Reshape(Tensor.FromArray(x), 1, 1, 5, 5).Detach().RequireGrad();
             var wt = Op.Reshape(Tensor.FromArray(ConvolutionBackpropExercise.Rotate180(k)), 1, 1, 3, 3).Detach().RequireGrad();
@@ -58,8 +54,8 @@ public class LibraryCrossCheckTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new SecantIteration(seed);
-            int p = Field<int>(e, "p"), q = Field<int>(e, "q");
-            var run = RootFinding.Secant(x => x * x * x + p * x - q, Field<double>(e, "x0"), Field<double>(e, "x1"), maxIterations: 2);
+            int p = ExerciseInputs.Field<int>(e, "p"), q = ExerciseInputs.Field<int>(e, "q");
+            var run = RootFinding.Secant(x => x * x * x + p * x - q, ExerciseInputs.Field<double>(e, "x0"), ExerciseInputs.Field<double>(e, "x1"), maxIterations: 2);
             var r = e.Reference();
             Assert.Equal(run.Iterates[2], r[0], 12);
             Assert.Equal(run.Iterates[3], r[1], 12);
@@ -72,11 +68,19 @@ public class LibraryCrossCheckTests
         for (int seed = 0; seed < 50; seed++)
         {
             var e = new PlaneThroughThreePoints(seed);
-            Vec3 V(string name) { var v = Field<double[]>(e, name); return new Vec3(v[0], v[1], v[2]); }
+            Vec3 V(string name) { var v = ExerciseInputs.Field<double[]>(e, name); return new Vec3(v[0], v[1], v[2]); }
             var plane = Plane.Through(V("a"), V("b"), V("c"));
             Assert.Equal([plane.Normal.X, plane.Normal.Y, plane.Normal.Z, plane.K], e.Reference());
         }
     }
+}
+
+/// <summary>Reads an exercise's private inputs, so a test can recompute its answer independently.</summary>
+static class ExerciseInputs
+{
+    public static T Field<T>(object o, string name) =>
+        (T)o.GetType().GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance
+                                      | System.Reflection.BindingFlags.Public)!.GetValue(o)!;
 }
 
 static class JaggedExtensions

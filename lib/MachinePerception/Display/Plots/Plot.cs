@@ -1,0 +1,337 @@
+using System.Globalization;
+using MachinePerception.Geometry;
+using Plotly.NET;
+
+namespace MachinePerception.Display.Plots;
+
+/// <summary>
+/// The book's charts: loss curves, scatter plots by class, density maps with optimizer paths, image grids,
+/// 3-D meshes and point clouds, vector fields. Each returns a <see cref="Figure"/>; showing it in a chapter gives an
+/// interactive chart plus a PNG (see <see cref="Figure"/>). The traces are Plotly.NET objects whose properties carry
+/// plotly.js's own attribute names, so its reference documents every field used here.
+/// <code>display(Plot.Loss("vae-loss", ("train", trainLoss), ("test", testLoss)));</code>
+/// The <c>name</c> argument names the PNG file (<c>images/&lt;chapter&gt;-&lt;name&gt;.png</c>).
+/// </summary>
+public static class Plot
+{
+    /// <summary>Class colours (the ten of Tableau's palette), used in order for series and labels.</summary>
+    public static readonly string[] Colors =
+        ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+
+    public const int DefaultWidth = 640, DefaultHeight = 420;
+
+    // ---------- line and loss curves ----------
+
+    /// <summary>
+    /// Several curves over a shared x (default 1, 2, …): one line per series, in order. <paramref name="logY"/>
+    /// puts y on a log scale (losses that fall over orders of magnitude).
+    /// </summary>
+    public static Figure Lines(string name, IReadOnlyList<(string Label, IReadOnlyList<double> Y)> series,
+        IReadOnlyList<double>? x = null, bool logY = false, string? title = null, string xTitle = "step", string yTitle = "")
+    {
+        CheckName("Plot.Lines", name);
+        if (series.Count == 0) throw new ArgumentException("Plot.Lines: needs at least one series");
+        var traces = new List<Trace>();
+        for (int s = 0; s < series.Count; s++)
+        {
+            var (label, y) = series[s];
+            if (x is not null && x.Count != y.Count)
+                throw new ArgumentException($"Plot.Lines: series '{label}' has {y.Count} values but x has {x.Count}");
+            var t = Trace("scatter", label);
+            t.SetProperty("mode", "lines");
+            t.SetProperty("x", x is null ? Enumerable.Range(1, y.Count).ToArray() : Floats(x));
+            t.SetProperty("y", Floats(y));
+            t.SetProperty("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
+            traces.Add(t);
+        }
+        var layout = Layout(title ?? name);
+        layout.SetProperty("xaxis", Axis(xTitle));
+        var yAxis = Axis(yTitle);
+        if (logY) yAxis["type"] = "log";
+        layout.SetProperty("yaxis", yAxis);
+        return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"line chart '{name}': {series.Count} series");
+    }
+
+    /// <summary>Loss curves per epoch on a log scale: <c>Plot.Loss("vae-loss", ("train", a), ("test", b))</c>.</summary>
+    public static Figure Loss(string name, params (string Label, IReadOnlyList<double> Y)[] series) =>
+        Lines(name, series, logY: true, title: name, xTitle: "epoch", yTitle: "loss");
+
+    // ---------- scatter ----------
+
+    /// <summary>Points [N, 2]; with labels, one colour and one legend entry per class (labels 0…K-1).</summary>
+    public static Figure Scatter(string name, Tensor points, IReadOnlyList<int>? labels = null,
+        IReadOnlyList<string>? classNames = null, string? title = null, double markerSize = 5)
+    {
+        CheckName("Plot.Scatter", name);
+        if (points.Shape.Rank != 2 || points.Shape[1] != 2)
+            throw new ArgumentException($"Plot.Scatter: points must be [N, 2], got {points.Shape}");
+        int n = points.Shape[0];
+        if (labels is not null && labels.Count != n)
+            throw new ArgumentException($"Plot.Scatter: {labels.Count} labels for {n} points");
+        var p = points.ToDoubleArray();
+        var traces = new List<Trace>();
+        var classes = labels is null ? [0] : labels.Distinct().Order().ToArray();
+        foreach (int c in classes)
+        {
+            var rows = Enumerable.Range(0, n).Where(i => labels is null || labels[i] == c).ToArray();
+            var label = labels is null ? name : classNames is not null && c >= 0 && c < classNames.Count
+                ? classNames[c] : c.ToString(CultureInfo.InvariantCulture);
+            var t = Trace("scatter", label);
+            t.SetProperty("mode", "markers");
+            t.SetProperty("x", Floats(rows.Select(i => p[2 * i])));
+            t.SetProperty("y", Floats(rows.Select(i => p[2 * i + 1])));
+            t.SetProperty("marker", new Dictionary<string, object>
+            {
+                ["color"] = Colors[((c % Colors.Length) + Colors.Length) % Colors.Length],
+                ["size"] = markerSize,
+            });
+            traces.Add(t);
+        }
+        var layout = Layout(title ?? name);
+        layout.SetProperty("xaxis", Axis("x₁"));
+        layout.SetProperty("yaxis", Axis("x₂"));
+        return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"scatter plot '{name}': {n} points, {classes.Length} classes");
+    }
+
+    // ---------- density / heat map with paths ----------
+
+    /// <summary>
+    /// A 2-D function on a grid as a heat map (or filled contours) with optimizer paths drawn on top: values [ny, nx]
+    /// at x[j], y[i]; each path a list of (x, y) points, e.g. the iterates of gradient descent on that surface.
+    /// </summary>
+    public static Figure Density(string name, Tensor values, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        IReadOnlyList<(string Label, IReadOnlyList<(double X, double Y)> Path)>? paths = null, bool contour = false, string? title = null)
+    {
+        CheckName("Plot.Density", name);
+        if (values.Shape.Rank != 2 || values.Shape[0] != y.Count || values.Shape[1] != x.Count)
+            throw new ArgumentException($"Plot.Density: values must be [ny, nx] = [{y.Count}, {x.Count}], got {values.Shape}");
+        var v = values.ToDoubleArray();
+        var z = new float?[y.Count][];
+        for (int i = 0; i < y.Count; i++) z[i] = Floats(v.Skip(i * x.Count).Take(x.Count));
+        var map = Trace(contour ? "contour" : "heatmap", name);
+        map.SetProperty("x", Floats(x));
+        map.SetProperty("y", Floats(y));
+        map.SetProperty("z", z);
+        map.SetProperty("colorscale", "Viridis");
+        map.SetProperty("showscale", true);
+        var traces = new List<Trace> { map };
+        if (paths is not null)
+            for (int s = 0; s < paths.Count; s++)
+            {
+                var (label, path) = paths[s];
+                var t = Trace("scatter", label);
+                t.SetProperty("mode", "lines+markers");
+                t.SetProperty("x", Floats(path.Select(q => q.X)));
+                t.SetProperty("y", Floats(path.Select(q => q.Y)));
+                var color = Colors[(s + 1) % Colors.Length];
+                t.SetProperty("line", new Dictionary<string, object> { ["color"] = color, ["width"] = 2 });
+                t.SetProperty("marker", new Dictionary<string, object> { ["color"] = color, ["size"] = 4 });
+                traces.Add(t);
+            }
+        var layout = Layout(title ?? name);
+        layout.SetProperty("xaxis", Axis("x"));
+        layout.SetProperty("yaxis", Axis("y"));
+        return Make(name, traces, layout, DefaultWidth, DefaultHeight,
+            $"{(contour ? "contour" : "heat map")} '{name}': {y.Count}×{x.Count} grid, {paths?.Count ?? 0} paths");
+    }
+
+    /// <summary>
+    /// <paramref name="f"/>(x, y) sampled on a <paramref name="resolution"/>² grid over the given ranges, drawn by
+    /// <see cref="Density(string, Tensor, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{ValueTuple{string, IReadOnlyList{ValueTuple{double, double}}}}?, bool, string?)"/>.
+    /// </summary>
+    public static Figure Density(string name, Func<double, double, double> f, (double Min, double Max) xRange,
+        (double Min, double Max) yRange, int resolution = 80,
+        IReadOnlyList<(string Label, IReadOnlyList<(double X, double Y)> Path)>? paths = null, bool contour = false, string? title = null)
+    {
+        if (resolution < 2) throw new ArgumentException($"Plot.Density: resolution must be ≥ 2, got {resolution}");
+        var xs = Grid(xRange, resolution);
+        var ys = Grid(yRange, resolution);
+        var z = new double[resolution * resolution];
+        for (int i = 0; i < resolution; i++)
+            for (int j = 0; j < resolution; j++) z[i * resolution + j] = f(xs[j], ys[i]);
+        return Density(name, Tensor.FromArray(z, resolution, resolution), xs, ys, paths, contour, title);
+    }
+
+    static double[] Grid((double Min, double Max) r, int n)
+    {
+        if (!(r.Max > r.Min)) throw new ArgumentException($"Plot.Density: range needs max > min, got ({r.Min}, {r.Max})");
+        return Enumerable.Range(0, n).Select(k => r.Min + (r.Max - r.Min) * k / (n - 1)).ToArray();
+    }
+
+    // ---------- image grids ----------
+
+    /// <summary>
+    /// Images [N, C, H, W] (C = 1 grey or 3 RGB) tiled <paramref name="columns"/> per row with a 1-pixel gap, each pixel
+    /// enlarged <paramref name="scale"/> times: samples of a generative model, reconstructions, filters. Values map
+    /// linearly from [min, max] to black…white; <paramref name="perImage"/> stretches each image to its own range
+    /// (filters, whose scale varies). Drawn by the library's own rasterizer: no browser, byte-identical on re-runs.
+    /// </summary>
+    public static Figure ImageGrid(string name, Tensor images, int columns = 8, double min = 0, double max = 1,
+        int scale = 2, bool perImage = false)
+    {
+        CheckName("Plot.ImageGrid", name);
+        var s = images.Shape;
+        if (s.Rank != 4 || s[1] is not (1 or 3))
+            throw new ArgumentException($"Plot.ImageGrid: images must be [N, C, H, W] with C = 1 or 3, got {s}");
+        if (columns < 1) throw new ArgumentException($"Plot.ImageGrid: columns must be ≥ 1, got {columns}");
+        if (!perImage && !(max > min)) throw new ArgumentException($"Plot.ImageGrid: needs max > min, got min={min}, max={max}");
+        int n = s[0], c = s[1], h = s[2], w = s[3], cols = Math.Min(columns, n), rows = (n + cols - 1) / cols;
+        const int gap = 1;
+        int W = cols * (w + gap) + gap, H = rows * (h + gap) + gap;
+        var d = images.ToDoubleArray();
+        var pixels = new byte[W * H * c];
+        Array.Fill(pixels, (byte)255); // white gaps between images
+        for (int k = 0; k < n; k++)
+        {
+            var image = d.AsSpan(k * c * h * w, c * h * w);
+            double lo = min, hi = max;
+            if (perImage)
+            {
+                lo = double.PositiveInfinity; hi = double.NegativeInfinity;
+                foreach (var v in image) if (double.IsFinite(v)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+                if (!(hi > lo)) { lo = double.IsFinite(lo) ? lo - 0.5 : 0; hi = lo + 1; }
+            }
+            int top = gap + (k / cols) * (h + gap), left = gap + (k % cols) * (w + gap);
+            for (int ch = 0; ch < c; ch++)
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                    {
+                        double v = (image[(ch * h + y) * w + x] - lo) / (hi - lo);
+                        pixels[((top + y) * W + left + x) * c + ch] = (byte)Math.Round(255 * Math.Clamp(double.IsNaN(v) ? 0 : v, 0, 1));
+                    }
+        }
+        return new Figure(name, PngImage.FromPixels(pixels, W, H, c, scale), $"image grid '{name}': {n} images {h}×{w}, {rows}×{cols}");
+    }
+
+    // ---------- 3-D ----------
+
+    /// <summary>A triangle mesh (e.g. from marching tetrahedra, §appendix) as a shaded 3-D surface.</summary>
+    public static Figure Mesh(string name, Mesh mesh, string? title = null, string color = "#4e79a7")
+    {
+        CheckName("Plot.Mesh", name);
+        var t = Trace("mesh3d", name);
+        t.SetProperty("x", Floats(mesh.Vertices.Select(v => v.X)));
+        t.SetProperty("y", Floats(mesh.Vertices.Select(v => v.Y)));
+        t.SetProperty("z", Floats(mesh.Vertices.Select(v => v.Z)));
+        t.SetProperty("i", mesh.Triangles.Select(f => f.A).ToArray());
+        t.SetProperty("j", mesh.Triangles.Select(f => f.B).ToArray());
+        t.SetProperty("k", mesh.Triangles.Select(f => f.C).ToArray());
+        t.SetProperty("color", color);
+        t.SetProperty("flatshading", true);
+        // Less ambient light than plotly's default (0.8), so faces turned away from the light read as darker.
+        t.SetProperty("lighting", new Dictionary<string, object> { ["ambient"] = 0.5, ["diffuse"] = 0.9, ["specular"] = 0.1 });
+        var layout = Layout(title ?? name);
+        layout.SetProperty("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
+        return Make(name, [t], layout, DefaultWidth, DefaultHeight,
+            $"mesh '{name}': {mesh.Vertices.Count} vertices, {mesh.Triangles.Count} triangles");
+    }
+
+    /// <summary>Points [N, 3] as a 3-D point cloud, optionally coloured by a value per point (e.g. an SDF).</summary>
+    public static Figure PointCloud(string name, Tensor points, IReadOnlyList<double>? values = null, string? title = null, double markerSize = 2)
+    {
+        CheckName("Plot.PointCloud", name);
+        if (points.Shape.Rank != 2 || points.Shape[1] != 3)
+            throw new ArgumentException($"Plot.PointCloud: points must be [N, 3], got {points.Shape}");
+        int n = points.Shape[0];
+        if (values is not null && values.Count != n)
+            throw new ArgumentException($"Plot.PointCloud: {values.Count} values for {n} points");
+        var p = points.ToDoubleArray();
+        var t = Trace("scatter3d", name);
+        t.SetProperty("mode", "markers");
+        t.SetProperty("x", Floats(Enumerable.Range(0, n).Select(i => p[3 * i])));
+        t.SetProperty("y", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 1])));
+        t.SetProperty("z", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 2])));
+        var marker = new Dictionary<string, object> { ["size"] = markerSize };
+        if (values is null) marker["color"] = Colors[0];
+        else { marker["color"] = Floats(values); marker["colorscale"] = "Viridis"; marker["showscale"] = true; }
+        t.SetProperty("marker", marker);
+        var layout = Layout(title ?? name);
+        layout.SetProperty("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
+        return Make(name, [t], layout, DefaultWidth, DefaultHeight, $"point cloud '{name}': {n} points");
+    }
+
+    // ---------- vector fields ----------
+
+    /// <summary>
+    /// A 2-D vector field (a gradient field, a flow's velocity) as arrows: at each position [N, 2] a segment along
+    /// its vector [N, 2] times <paramref name="scale"/>, with a small two-stroke head. All arrows are one trace: the
+    /// segments are separated by null points, which plotly.js leaves unconnected.
+    /// </summary>
+    public static Figure VectorField(string name, Tensor positions, Tensor vectors, double scale = 1, string? title = null)
+    {
+        CheckName("Plot.VectorField", name);
+        if (positions.Shape.Rank != 2 || positions.Shape[1] != 2 || !vectors.Shape.Equals(positions.Shape))
+            throw new ArgumentException($"Plot.VectorField: positions and vectors must both be [N, 2], got {positions.Shape} and {vectors.Shape}");
+        var p = positions.ToDoubleArray();
+        var v = vectors.ToDoubleArray();
+        int n = positions.Shape[0];
+        var xs = new List<double>();
+        var ys = new List<double>();
+        void Segment(double x0, double y0, double x1, double y1)
+        {
+            xs.Add(x0); ys.Add(y0); xs.Add(x1); ys.Add(y1); xs.Add(double.NaN); ys.Add(double.NaN);
+        }
+        const double headLength = 0.25, headAngle = 0.45; // head: a quarter of the arrow, ±26°
+        for (int i = 0; i < n; i++)
+        {
+            double x0 = p[2 * i], y0 = p[2 * i + 1], dx = scale * v[2 * i], dy = scale * v[2 * i + 1];
+            double x1 = x0 + dx, y1 = y0 + dy;
+            Segment(x0, y0, x1, y1);
+            if (dx == 0 && dy == 0) continue;
+            foreach (var turn in (double[])[headAngle, -headAngle])
+            {
+                // The head's strokes point back from the tip: the arrow's direction rotated by 180° ± the head angle.
+                double c = Math.Cos(Math.PI + turn), s = Math.Sin(Math.PI + turn);
+                Segment(x1, y1, x1 + headLength * (c * dx - s * dy), y1 + headLength * (s * dx + c * dy));
+            }
+        }
+        var t = Trace("scatter", name);
+        t.SetProperty("mode", "lines");
+        t.SetProperty("x", Floats(xs));
+        t.SetProperty("y", Floats(ys));
+        t.SetProperty("line", new Dictionary<string, object> { ["color"] = Colors[0], ["width"] = 1.5 });
+        var layout = Layout(title ?? name);
+        layout.SetProperty("xaxis", Axis("x"));
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "y" }, ["scaleanchor"] = "x" });
+        return Make(name, [t], layout, DefaultWidth, DefaultHeight, $"vector field '{name}': {n} arrows");
+    }
+
+    // ---------- shared pieces ----------
+
+    static Trace Trace(string type, string label)
+    {
+        Trace t = type is "mesh3d" or "scatter3d" ? new Trace3D(type) : new Trace2D(type);
+        t.SetProperty("name", label);
+        return t;
+    }
+
+    static Layout Layout(string title)
+    {
+        var layout = new Layout();
+        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 50 });
+        layout.SetProperty("paper_bgcolor", "#ffffff");
+        return layout;
+    }
+
+    static Dictionary<string, object> Axis(string title) => new() { ["title"] = new Dictionary<string, object> { ["text"] = title } };
+
+    static Figure Make(string name, IReadOnlyList<Trace> traces, Layout layout, int width, int height, string description)
+    {
+        layout.SetProperty("width", width);
+        layout.SetProperty("height", height);
+        var chart = GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
+        return new Figure(name, chart, width, height, description);
+    }
+
+    // Single precision is plenty on screen and halves the JSON; NaN and ±∞ become null, which JSON allows and
+    // plotly.js draws as a gap.
+    static float?[] Floats(IEnumerable<double> values) =>
+        values.Select(v => double.IsFinite(v) ? (float?)(float)v : null).ToArray();
+
+    static void CheckName(string op, string name)
+    {
+        if (string.IsNullOrEmpty(name) || !name.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            throw new ArgumentException($"{op}: the name '{name}' names a PNG file: use lower-case letters, digits and '-'");
+    }
+}

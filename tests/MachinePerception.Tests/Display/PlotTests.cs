@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.Text;
+using MachinePerception.Display;
+using MachinePerception.Display.Plots;
+using MachinePerception.Geometry;
+using Xunit;
+using Tensor = MachinePerception.Tensors.Tensor;
+
+namespace MachinePerception.Tests.Display;
+
+// One class: the tests share the figure counter, the chapter name and the images folder (process-wide state).
+public sealed class PlotTests : IDisposable
+{
+    readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("mp-plot-tests-");
+    readonly string savedImages = Figure.ImagesFolder;
+    readonly bool savedChromium = Figure.UseChromium;
+    readonly string? savedChapter = Notebook.Chapter;
+
+    public PlotTests()
+    {
+        Figure.ImagesFolder = Path.Combine(folder.FullName, "images");
+        Figure.UseChromium = false;
+        Notebook.Chapter = "07-test";
+        ElementIds.Reset();
+    }
+
+    public void Dispose()
+    {
+        Figure.ImagesFolder = savedImages;
+        Figure.UseChromium = savedChromium;
+        Notebook.Chapter = savedChapter;
+        folder.Delete(recursive: true);
+    }
+
+    static (int Width, int Height) Ihdr(byte[] png)
+    {
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        Assert.Equal(signature, png[..8]);
+        Assert.Equal("IHDR", Encoding.ASCII.GetString(png, 12, 4));
+        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+
+    static Figure Loss() => Plot.Loss("loss", ("train", [2.5, 1.25, 0.625]), ("test", [3.0, 1.5, double.NaN]));
+
+    [Fact]
+    public void Line_chart_html_holds_the_data_and_no_cdn()
+    {
+        var html = Loss().ToDisplay().Data[FormattedValue.Html];
+        Assert.Contains("\"y\":[2.5,1.25,0.625]", html);
+        Assert.Contains("\"y\":[3.0,1.5,null]", html);          // NaN becomes a gap, never invalid JSON
+        Assert.Contains("\"type\":\"log\"", html);
+        Assert.Contains("\"name\":\"train\"", html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.DoesNotContain("http", html);                      // no CDN, no script src of any kind
+        Assert.DoesNotContain("<script src", html);
+    }
+
+    [Fact]
+    public void Element_ids_come_from_the_counter_and_repeat_after_a_reset()
+    {
+        var first = new[] { Loss().ToDisplay(), Loss().ToDisplay() }.Select(d => d.Data[FormattedValue.Html]).ToArray();
+        Assert.Contains("id=\"plot-1\"", first[0]);
+        Assert.Contains("id=\"plot-2\"", first[1]);
+        ElementIds.Reset();
+        var again = new[] { Loss().ToDisplay(), Loss().ToDisplay() }.Select(d => d.Data[FormattedValue.Html]).ToArray();
+        Assert.Equal(first, again);
+        Assert.DoesNotMatch("[0-9a-f]{8}-[0-9a-f]{4}-", first[0]); // no GUIDs
+    }
+
+    [Fact]
+    public void Script_cannot_be_closed_by_a_title()
+    {
+        var html = Plot.Lines("t", [("a", [1.0, 2.0])], title: "</script><b>x").ToDisplay().Data[FormattedValue.Html];
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "</script>"));
+    }
+
+    [Fact]
+    public void Image_grid_is_a_valid_png_of_the_right_size_saved_under_the_chapter_name_and_identical_on_rerun()
+    {
+        // 5 grey 3×4 images in rows of 2: 3 rows; each cell is the image plus a 1-pixel gap, scaled ×2.
+        var images = Tensor.FromArray(Enumerable.Range(0, 5 * 12).Select(i => (i % 12) / 11.0).ToArray(), 5, 1, 3, 4);
+        var shown = Plot.ImageGrid("samples", images, columns: 2, scale: 2).ToDisplay();
+        var png = Convert.FromBase64String(shown.Data[FormattedValue.Png]);
+        Assert.Equal(((2 * 5 + 1) * 2, (3 * 4 + 1) * 2), Ihdr(png));
+        var file = Path.Combine(Figure.ImagesFolder, "07-test-samples.png");
+        Assert.Equal(png, File.ReadAllBytes(file));
+        var again = Plot.ImageGrid("samples", images, columns: 2, scale: 2).ToDisplay();
+        Assert.Equal(shown.Data[FormattedValue.Png], again.Data[FormattedValue.Png]);
+        Assert.False(shown.Data.ContainsKey(FormattedValue.Html)); // a picture needs no script
+    }
+
+    [Fact]
+    public void Image_grid_places_pixels_where_a_plain_loop_says()
+    {
+        // Two RGB 2×2 images, one column: image k, channel c, pixel (y, x) has value (k*12 + c*4 + y*2 + x) / 23.
+        var data = Enumerable.Range(0, 24).Select(i => i / 23.0).ToArray();
+        var figure = Plot.ImageGrid("rgb", Tensor.FromArray(data, 2, 3, 2, 2), columns: 1, scale: 1);
+        var expected = PngImage.FromPixels(ReferenceGrid(data), 4, 7, 3);
+        Assert.Equal(expected.Bytes, figure.ToPng()!.Bytes);
+
+        static byte[] ReferenceGrid(double[] d)
+        {
+            var p = Enumerable.Repeat((byte)255, 4 * 7 * 3).ToArray();
+            for (int k = 0; k < 2; k++)
+                for (int c = 0; c < 3; c++)
+                    for (int y = 0; y < 2; y++)
+                        for (int x = 0; x < 2; x++)
+                            p[((1 + k * 3 + y) * 4 + 1 + x) * 3 + c] = (byte)Math.Round(255 * d[k * 12 + c * 4 + y * 2 + x]);
+            return p;
+        }
+    }
+
+    [Fact]
+    public void Density_mesh_cloud_and_vector_field_carry_their_data()
+    {
+        var density = Plot.Density("bowl", (x, y) => x * x + y * y, (-1, 1), (-1, 1), resolution: 3,
+            paths: [("gd", [(1.0, 1.0), (0.5, 0.5), (0.0, 0.0)])]).FigureJson;
+        Assert.Contains("\"z\":[[2.0,1.0,2.0],[1.0,0.0,1.0],[2.0,1.0,2.0]]", density);
+        Assert.Contains("\"x\":[1.0,0.5,0.0]", density);
+
+        var mesh = new Mesh([new Vec3(0, 0, 0), new Vec3(1, 0, 0), new Vec3(0, 1, 0), new Vec3(0, 0, 1)],
+                            [(0, 2, 1), (0, 1, 3), (0, 3, 2), (1, 2, 3)]);
+        var meshJson = Plot.Mesh("tet", mesh).FigureJson;
+        Assert.Contains("\"type\":\"mesh3d\"", meshJson);
+        Assert.Contains("\"i\":[0,0,0,1]", meshJson);
+        Assert.Contains("\"k\":[1,3,2,3]", meshJson);
+
+        var cloud = Plot.PointCloud("cloud", Tensor.FromArray([0.0, 1, 2, 3, 4, 5], 2, 3)).FigureJson;
+        Assert.Contains("\"z\":[2.0,5.0]", cloud);
+
+        // One arrow from (1, 2) along (2, 0): shaft to (3, 2), then head strokes back from the tip.
+        var field = Plot.VectorField("flow", Tensor.FromArray([1.0, 2], 1, 2), Tensor.FromArray([2.0, 0], 1, 2)).FigureJson;
+        Assert.Contains("\"x\":[1.0,3.0,null,3.0,", field);
+        Assert.Contains("\"y\":[2.0,2.0,null,2.0,", field);
+    }
+
+    [Fact]
+    public void Scatter_gives_one_trace_per_class()
+    {
+        var points = Tensor.FromArray([0.0, 0, 1, 1, 2, 2, 3, 3], 4, 2);
+        var json = Plot.Scatter("classes", points, [1, 0, 1, 0], ["cat", "dog"]).FigureJson;
+        Assert.Contains("\"name\":\"cat\",\"mode\":\"markers\",\"x\":[1.0,3.0]", json);
+        Assert.Contains("\"name\":\"dog\",\"mode\":\"markers\",\"x\":[0.0,2.0]", json);
+    }
+
+    [Fact]
+    public void Bad_input_names_the_helper_and_the_shapes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Scatter("s", Tensor.FromArray([1.0, 2, 3], 1, 3)));
+        Assert.StartsWith("Plot.Scatter", e.Message);
+        Assert.Contains("[1, 3]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.ImageGrid("g", Tensor.FromArray([1.0, 2], 1, 2)));
+        Assert.StartsWith("Plot.ImageGrid", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.Loss("Bad Name", ("a", [1.0])));
+        Assert.StartsWith("Plot.Lines", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.Lines("x", [("a", [1.0, 2])], x: [1.0]));
+        Assert.Contains("'a' has 2 values but x has 1", e.Message);
+    }
+
+    [Fact]
+    public void Plotly_js_comes_from_plotly_net()
+    {
+        var head = Encoding.UTF8.GetString(PlotlyJs.Content[..300]);
+        Assert.Contains("plotly.js v2.28.0", head);
+        Assert.True(PlotlyJs.Content.Length > 3_000_000);
+    }
+
+    [Fact]
+    public void Text_chunk_round_trips_and_keeps_a_valid_png()
+    {
+        var png = PngImage.FromPixels([1, 2, 3, 4], 2, 2, 1).Bytes;
+        var tagged = Figure.WithText(png, "mp-figure", "abc123");
+        Assert.Equal((2, 2), Ihdr(tagged));
+        Assert.Equal("abc123", Figure.ReadText(tagged, "mp-figure"));
+        Assert.Null(Figure.ReadText(png, "mp-figure"));
+        Assert.Equal(png.Length + 12 + "mp-figure\0abc123".Length, tagged.Length);
+    }
+
+    [Fact]
+    public void Chromium_renders_a_chart_to_png_and_a_rerun_gives_the_same_bytes()
+    {
+        if (!Chromium.Available) return; // the machine has no browser: the HTML-only path is tested above
+        Figure.UseChromium = true;
+        var first = Loss().ToDisplay();
+        var png = Convert.FromBase64String(first.Data[FormattedValue.Png]);
+        Assert.Equal((Plot.DefaultWidth, Plot.DefaultHeight), Ihdr(png));
+        Assert.Contains("<img id=\"plot-1-png\"", first.Data[FormattedValue.Html]);
+        ElementIds.Reset();
+        var second = Loss().ToDisplay();
+        Assert.Equal(first.Data[FormattedValue.Png], second.Data[FormattedValue.Png]);
+        Assert.Equal(first.Data[FormattedValue.Html], second.Data[FormattedValue.Html]);
+    }
+}
