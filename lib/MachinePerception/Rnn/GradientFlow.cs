@@ -16,6 +16,13 @@ public static class GradientFlow
         return w * (spectralNorm / w.L2Norm());
     }
 
+    /// <summary>
+    /// σ times a random orthogonal n × n matrix: every singular value is σ and every eigenvalue has modulus σ, so the
+    /// linear part of the recurrence neither favours nor hides a direction (the bound of §13 is then tight for small h).
+    /// </summary>
+    public static Matrix<double> RandomScaledOrthogonal(int n, double sigma, Rng rng) =>
+        Matrix<double>.Build.Dense(n, n, (_, _) => rng.NextNormal()).QR().Q * sigma;
+
     /// <summary>A random symmetric n × n matrix with the given eigenvalues: W = Q diag λ Qᵀ with Q a random orthogonal matrix.</summary>
     public static Matrix<double> RandomSymmetric(double[] eigenvalues, Rng rng)
     {

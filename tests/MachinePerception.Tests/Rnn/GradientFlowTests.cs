@@ -23,6 +23,13 @@ public class GradientFlowTests
         Assert.Equal(0.7, w.Svd().S[0], 12);
     }
 
+    [Fact]
+    public void Scaled_orthogonal_has_all_singular_values_sigma()
+    {
+        var s = GradientFlow.RandomScaledOrthogonal(5, 1.3, new Rng(6)).Svd().S;
+        Assert.All(s.ToArray(), v => Assert.Equal(1.3, v, 12));
+    }
+
     [Theory]
     [InlineData(0.5)]
     [InlineData(0.9)]
