@@ -34,8 +34,25 @@ public sealed class Figure : IDisplayable
     readonly PngImage? picture;
     readonly string description;
 
-    /// <summary>Where PNG files go, relative to the current folder (the notebook's when the book runs it).</summary>
-    public static string ImagesFolder { get; set; } = "images";
+    /// <summary>
+    /// Where PNG files go, relative to the current folder (the notebook's when the book runs it). Unless set, the
+    /// book's chapters (a <c>notebooks/</c> folder beside the solution) write into the repository's <c>images/</c>,
+    /// anything else into <c>images/</c> beside itself; smoke runs into a temporary folder.
+    /// </summary>
+    public static string ImagesFolder
+    {
+        get => imagesFolder ?? (Notebook.Smoke ? SmokeImages
+            : IsBookChapterFolder(Directory.GetCurrentDirectory()) ? Path.Combine("..", "images") : "images");
+        set => imagesFolder = value;
+    }
+
+    static string? imagesFolder;
+
+    // smoke runs (tests, quick checks) must not overwrite the committed full-run figures
+    static readonly string SmokeImages = Path.Combine(Path.GetTempPath(), "book-smoke-images");
+
+    static bool IsBookChapterFolder(string folder) =>
+        Path.GetFileName(folder) == "notebooks" && File.Exists(Path.Combine(folder, "..", "MachinePerception.sln"));
 
     /// <summary>Set false to emit HTML only (e.g. in unit tests that must not start a browser).</summary>
     public static bool UseChromium { get; set; } = true;
