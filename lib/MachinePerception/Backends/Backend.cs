@@ -50,10 +50,50 @@ public abstract class Backend
 
     public abstract Device Device { get; }
 
-    /// <summary>The backend of a device, or a clear error if that device was not set up.</summary>
+    /// <summary>The backend of a device, or a clear error if that device was not set up. The CUDA backend starts on first use when a GPU is present.</summary>
     public static Backend Get(Device device) =>
         backends.TryGetValue(device, out var b) ? b
+            : device == Device.Cuda && StartCuda() is { } cuda ? cuda
             : throw new InvalidOperationException($"Backend: no backend for device {device} (is a CUDA GPU present and the CUDA backend initialised?)");
+
+    // Looks for a GPU (once per process: CudaBackend.Shared); registers the CUDA backend when one is found.
+    static Backend? StartCuda()
+    {
+        lock (backends)
+        {
+            if (backends.TryGetValue(Device.Cuda, out var b)) return b;
+            var cuda = Cuda.CudaBackend.Shared;
+            if (cuda is not null) backends[Device.Cuda] = cuda;
+            return cuda;
+        }
+    }
+
+    /// <summary>True when tensors can be placed on <paramref name="device"/> (for CUDA: a GPU and driver were found).</summary>
+    public static bool IsAvailable(Device device) => device == Device.Cpu || backends.ContainsKey(device) || StartCuda() is not null;
+
+    static Device? defaultDevice;
+
+    /// <summary>
+    /// The device a program puts its tensors on: the environment variable MP_DEVICE=cpu|cuda forces one;
+    /// unset, CUDA when a GPU is present, else the CPU. Assign to force either from code. The same program
+    /// gives the same numbers on both, within float32 rounding.
+    /// </summary>
+    public static Device DefaultDevice
+    {
+        get => defaultDevice ??= ChooseDevice(Environment.GetEnvironmentVariable("MP_DEVICE"));
+        set => defaultDevice = value == Device.Cuda && !IsAvailable(Device.Cuda)
+            ? throw new InvalidOperationException("Backend.DefaultDevice: no CUDA GPU was found; use Device.Cpu")
+            : value;
+    }
+
+    internal static Device ChooseDevice(string? setting) => setting?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => IsAvailable(Device.Cuda) ? Device.Cuda : Device.Cpu,
+        "cpu" => Device.Cpu,
+        "cuda" or "gpu" => IsAvailable(Device.Cuda) ? Device.Cuda
+            : throw new InvalidOperationException("Backend: MP_DEVICE=cuda but no CUDA GPU was found"),
+        _ => throw new InvalidOperationException($"Backend: MP_DEVICE={setting} is not one of cpu, cuda"),
+    };
 
     /// <summary>Installs the backend of a device (the CUDA backend calls this when it starts).</summary>
     public static void Register(Backend backend) => backends[backend.Device] = backend;

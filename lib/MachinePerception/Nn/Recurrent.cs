@@ -87,6 +87,16 @@ public sealed class LstmCell : Module
     /// <summary>One step: returns the new hidden state h' and cell state c'.</summary>
     public (Tensor H, Tensor C) Forward(Tensor x, Tensor h, Tensor c)
     {
+        var s = Step(x, h, c);
+        return (s.H, s.C);
+    }
+
+    /// <summary>
+    /// One step with its gate activations (§12.1, each [B, hidden]): the input gate I (which values to write),
+    /// forget gate F (which to keep rather than reset), output gate O (which to read) and candidate G (what to write).
+    /// </summary>
+    public LstmStep Step(Tensor x, Tensor h, Tensor c)
+    {
         RecurrentShapes.Check("LstmCell", x, InputSize, HiddenSize, h);
         if (!c.Shape.Equals(h.Shape))
             throw new ArgumentException($"LstmCell: cell state {c.Shape} must have the hidden state's shape {h.Shape}");
@@ -95,7 +105,7 @@ public sealed class LstmCell : Module
         var o = Op.Sigmoid(Affine(Output, x, h));
         var g = Op.Tanh(Affine(Candidate, x, h));
         var cNext = f * c + i * g;
-        return (o * Op.Tanh(cNext), cNext);
+        return new LstmStep(o * Op.Tanh(cNext), cNext, i, f, o, g);
     }
 
     /// <summary>The initial state (h₀, c₀) = (0, 0) for a batch.</summary>
@@ -104,6 +114,9 @@ public sealed class LstmCell : Module
 
     public override string ToString() => $"LstmCell({InputSize} → {HiddenSize})";
 }
+
+/// <summary>The result of one <see cref="LstmCell.Step"/>: the new state (H, C) and the four gate activations, each [B, hidden].</summary>
+public sealed record LstmStep(Tensor H, Tensor C, Tensor I, Tensor F, Tensor O, Tensor G);
 
 static class RecurrentShapes
 {

@@ -38,12 +38,24 @@ public static partial class Op
         int batch = Math.Max(batchA, batchB);
         var y = New(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
         B(a).MatMul(a, b, y, batch, m, n, k, transA, transB);
-        return Autograd.Record(y, "matmul", [a, b], g => (transA, transB) switch
+        // an operand that needs no gradient (a network's input) gets none: that product would be a third of the backward work
+        return Autograd.Record(y, "matmul", [a, b], g =>
+            [a.RequiresGrad ? SumTo(GradA(g), a.Shape) : null, b.RequiresGrad ? SumTo(GradB(g), b.Shape) : null]);
+
+        Tensor GradA(Tensor g) => (transA, transB) switch
         {
-            (false, false) => [SumTo(MatMul(g, b, false, true), a.Shape), SumTo(MatMul(a, g, true, false), b.Shape)],
-            (true, false) => [SumTo(MatMul(b, g, false, true), a.Shape), SumTo(MatMul(a, g, false, false), b.Shape)],
-            (false, true) => [SumTo(MatMul(g, b, false, false), a.Shape), SumTo(MatMul(g, a, true, false), b.Shape)],
-            (true, true) => [SumTo(MatMul(b, g, true, true), a.Shape), SumTo(MatMul(g, a, true, true), b.Shape)],
-        });
+            (false, false) => MatMul(g, b, false, true),
+            (true, false) => MatMul(b, g, false, true),
+            (false, true) => MatMul(g, b, false, false),
+            (true, true) => MatMul(b, g, true, true),
+        };
+
+        Tensor GradB(Tensor g) => (transA, transB) switch
+        {
+            (false, false) => MatMul(a, g, true, false),
+            (true, false) => MatMul(a, g, false, false),
+            (false, true) => MatMul(g, a, true, false),
+            (true, true) => MatMul(g, a, true, true),
+        };
     }
 }

@@ -56,7 +56,15 @@ static class InPlace
 
     static void AddScaledSquare<T>(ReadOnlySpan<T> x, T a, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < y.Length; i++) y[i] += a * x[i] * x[i];
+        // SIMD lanes do the scalar loop's operations in the same order, so the result is bit-identical
+        int i = 0, V = Vector<T>.Count;
+        var va = new Vector<T>(a);
+        for (; i + V <= y.Length; i += V)
+        {
+            var xi = new Vector<T>(x[i..]);
+            (new Vector<T>(y[i..]) + va * xi * xi).CopyTo(y[i..]);
+        }
+        for (; i < y.Length; i++) y[i] += a * x[i] * x[i];
     }
 
     /// <summary>
@@ -85,10 +93,19 @@ static class InPlace
     static void AdaptiveStep<T>(Span<T> theta, ReadOnlySpan<T> u, ReadOnlySpan<T> r, T a, T s, T delta, bool deltaInsideRoot)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // SIMD lanes do the scalar loop's operations in the same order, so the result is bit-identical
+        int i = 0, V = Vector<T>.Count;
+        Vector<T> va = new(a), vs = new(s), vd = new(delta);
+        for (; i + V <= theta.Length; i += V)
+        {
+            var ri = new Vector<T>(r[i..]);
+            var denominator = deltaInsideRoot ? Vector.SquareRoot(vs * ri + vd) : Vector.SquareRoot(vs * ri) + vd;
+            (new Vector<T>(theta[i..]) + va * new Vector<T>(u[i..]) / denominator).CopyTo(theta[i..]);
+        }
         if (deltaInsideRoot)
-            for (int i = 0; i < theta.Length; i++) theta[i] += a * u[i] / T.Sqrt(s * r[i] + delta);
+            for (; i < theta.Length; i++) theta[i] += a * u[i] / T.Sqrt(s * r[i] + delta);
         else
-            for (int i = 0; i < theta.Length; i++) theta[i] += a * u[i] / (T.Sqrt(s * r[i]) + delta);
+            for (; i < theta.Length; i++) theta[i] += a * u[i] / (T.Sqrt(s * r[i]) + delta);
     }
 
     /// <summary>Σ x² as a double (for global-norm clipping).</summary>

@@ -1,4 +1,5 @@
 using MachinePerception.Checks;
+using MachinePerception.Basics;
 using MachinePerception.Cnn;
 using MachinePerception.Data;
 using MachinePerception.Ops;

@@ -1,0 +1,14 @@
+namespace MachinePerception.Benchmarks;
+
+/// <summary>Every benchmark case, in the order they run. Add a case here (e.g. CUDA cases from their own file).</summary>
+static class Cases
+{
+    public static readonly BenchmarkCase[] All =
+    [
+        new GemmCase(256), new GemmCase(512), new GemmCase(1024),
+        new MlpTrainingCase(),
+        new QNetworkTrainingCase(),
+        new CnnTrainingCase(),
+        .. GpuCases.All,
+    ];
+}
