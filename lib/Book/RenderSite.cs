@@ -180,11 +180,12 @@ public static class RenderSite
 
     static string MarkdownHtml(string source, List<RenderHeading> headings, HashSet<string> ids)
     {
-        var document = Markdig.Markdown.Parse(source, Markdown);
+        var math = MathProtection.Protect(source);
+        var document = Markdig.Markdown.Parse(math.Source, Markdown);
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
-            var text = HeadingText(heading);
+            var text = math.RestoreText(HeadingText(heading));
             // Two cells may both have a "Summary" heading: suffix repeats so every anchor on the page is unique.
             var baseId = attributes.Id ?? "section";
             var unique = baseId;
@@ -192,7 +193,7 @@ public static class RenderSite
             attributes.Id = unique;
             if (heading.Level <= 3) headings.Add(new RenderHeading(heading.Level, text, unique));
         }
-        return Markdig.Markdown.ToHtml(document, Markdown);
+        return math.Restore(Markdig.Markdown.ToHtml(document, Markdown));
     }
 
     static string HeadingText(HeadingBlock heading)
