@@ -4,6 +4,8 @@ using MachinePerception.Checks;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
 
+using static MachinePerception.Tests.TestSupport.DenseReference;
+
 namespace MachinePerception.Tests.Ops;
 
 public class ConvolutionTests
@@ -67,21 +69,6 @@ public class ConvolutionTests
                                     y[((b * cout + oc) * oh + yi) * ow + yj] += x[((b * cin + ci) * h + i) * w + j] * wt[((ci * og + o) * kh + m) * kw + k];
                                 }
         return y;
-    }
-
-    static Tensor T(double[] v, DType dtype, params int[] shape)
-    {
-        var t = Tensor.FromArray(v, shape);
-        return dtype == DType.Float64 ? t : t.To(dtype);
-    }
-
-    static void Close(double[] expected, Tensor actual, double tol)
-    {
-        var a = actual.ToDoubleArray();
-        Assert.Equal(expected.Length, a.Length);
-        for (int i = 0; i < a.Length; i++)
-            Assert.True(Math.Abs(expected[i] - a[i]) <= tol * (1 + Math.Abs(expected[i])),
-                $"entry {Check.IndexString(actual.Shape, i)}: expected {expected[i]}, got {a[i]}");
     }
 
     static double Dot(Tensor a, Tensor b) => Op.Sum(a * b).Item();

@@ -3,6 +3,8 @@ using MachinePerception.Checks;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
 
+using static MachinePerception.Tests.TestSupport.DenseReference;
+
 namespace MachinePerception.Tests.Ops;
 
 public class PoolingTests
@@ -36,21 +38,6 @@ public class PoolingTests
                     (max[o], arg[o], avg[o]) = (best, at, sum / (kh * kw));
                 }
         return (max, arg, avg, oh, ow);
-    }
-
-    static Tensor T(double[] v, DType dtype, params int[] shape)
-    {
-        var t = Tensor.FromArray(v, shape);
-        return dtype == DType.Float64 ? t : t.To(dtype);
-    }
-
-    static void Close(double[] expected, Tensor actual, double tol)
-    {
-        var a = actual.ToDoubleArray();
-        Assert.Equal(expected.Length, a.Length);
-        for (int i = 0; i < a.Length; i++)
-            Assert.True(Math.Abs(expected[i] - a[i]) <= tol * (1 + Math.Abs(expected[i])),
-                $"entry {Check.IndexString(actual.Shape, i)}: expected {expected[i]}, got {a[i]}");
     }
 
     /// <summary>Distinct values at least 0.05 apart in random order, so a gradient check's step never flips an argmax.</summary>
