@@ -26,9 +26,9 @@ public sealed class Conv2d : Layer
         Dilation = dilation ?? 1;
         Groups = groups;
         Shape shape = [outChannels, inChannels / groups, kernelSize.H, kernelSize.W];
-        double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        var (weight, b) = ConvLayer.InitialParameters(shape, outChannels, rng, bias, dtype);
+        RegisterParameter("weight", weight);
+        if (b is not null) RegisterParameter("bias", b);
     }
 
     public override Tensor Forward(Tensor x) => Op.Conv2d(x, Weight, Bias, Stride, Padding, Dilation, Groups);
@@ -52,9 +52,9 @@ public sealed class Conv1d : Layer
         ConvLayer.CheckChannels("Conv1d", inChannels, outChannels, groups);
         (Stride, Padding, Dilation, Groups) = (stride, padding, dilation, groups);
         Shape shape = [outChannels, inChannels / groups, kernelSize];
-        double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        var (weight, b) = ConvLayer.InitialParameters(shape, outChannels, rng, bias, dtype);
+        RegisterParameter("weight", weight);
+        if (b is not null) RegisterParameter("bias", b);
     }
 
     public override Tensor Forward(Tensor x) => Op.Conv1d(x, Weight, Bias, Stride, Padding, Dilation, Groups);
@@ -88,9 +88,9 @@ public sealed class ConvTranspose2d : Layer
         Shape shape = [inChannels, outChannels / groups, kernelSize.H, kernelSize.W];
         // Init.Fans reads this [Cin, Cout/groups, KH, KW] layout's axis 1, so fan_in = (Cout/groups)·taps: the fan_in of
         // the convolution this layer is the adjoint of (the usual convention for transposed convolutions)
-        double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
-        RegisterParameter("weight", Init.Uniform(shape, rng, -a, a, dtype));
-        if (bias) RegisterParameter("bias", Init.Uniform([outChannels], rng, -a, a, dtype));
+        var (weight, b) = ConvLayer.InitialParameters(shape, outChannels, rng, bias, dtype);
+        RegisterParameter("weight", weight);
+        if (b is not null) RegisterParameter("bias", b);
     }
 
     public override Tensor Forward(Tensor x) => Op.ConvTranspose2d(x, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups);
@@ -100,6 +100,14 @@ public sealed class ConvTranspose2d : Layer
 
 static class ConvLayer
 {
+    /// <summary>Kernel, then bias, uniform in ±1/√fan_in (the layers' shared initialisation, drawn in this order).</summary>
+    public static (Tensor Weight, Tensor? Bias) InitialParameters(Shape shape, int outChannels, Rng rng, bool bias, DType dtype)
+    {
+        double a = 1 / Math.Sqrt(Init.Fans(shape).FanIn);
+        var weight = Init.Uniform(shape, rng, -a, a, dtype);
+        return (weight, bias ? Init.Uniform([outChannels], rng, -a, a, dtype) : null);
+    }
+
     public static void CheckChannels(string op, int inChannels, int outChannels, int groups)
     {
         if (inChannels <= 0 || outChannels <= 0 || groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
