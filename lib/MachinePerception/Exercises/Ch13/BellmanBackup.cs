@@ -34,6 +34,8 @@ public sealed class BellmanBackup : NumericExercise
         gamma = Gammas[rng.NextInt(Gammas.Length)];
     }
 
+    internal (double[,,] P, double[,] R, double[] V, double Gamma) Model => ((double[,,])p.Clone(), (double[,])r.Clone(), (double[])v.Clone(), gamma);
+
     protected override int[] AnswerShape => [S];
 
     double[,] TransitionsOf(int a)

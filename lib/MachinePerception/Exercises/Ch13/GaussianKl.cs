@@ -24,6 +24,9 @@ public sealed class GaussianKl : NumericExercise
         }
     }
 
+    internal double[] Mean => (double[])mu.Clone();
+    internal double[] Variance => (double[])var2.Clone();
+
     protected override int[] AnswerShape => [];
 
     protected override Prose Pose() => new Prose()

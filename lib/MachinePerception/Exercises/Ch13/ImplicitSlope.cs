@@ -27,6 +27,9 @@ public sealed class ImplicitSlope : NumericExercise
         d = a * x0 * x0 + b * x0 * y0 + c * y0 * y0;
     }
 
+    /// <summary>F(x, y) = ax² + bxy + cy² − d and the point (x₀, y₀) on F = 0.</summary>
+    internal (Func<double, double, double> F, double X, double Y) Curve => ((x, y) => a * x * x + b * x * y + c * y * y - d, x0, y0);
+
     protected override int[] AnswerShape => [];
 
     static string Term(int k, string what, bool first) =>
