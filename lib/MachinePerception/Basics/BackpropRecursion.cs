@@ -22,7 +22,7 @@ public sealed record BackpropRecursionResult(Vector<double>[] Errors, Matrix<dou
 }
 
 /// <summary>
-/// The backward recursion of MLP backpropagation as proved in §13 (the summary leaves the proof as a TODO), in matrix
+/// The backward recursion of MLP backpropagation as proved in §13 (the summary names it but leaves the proof unwritten), in matrix
 /// form: with a⁽ˡ⁾ = W⁽ˡ⁾z⁽ˡ⁻¹⁾ + b⁽ˡ⁾, z⁽ˡ⁾ = f(a⁽ˡ⁾) and the error δ̄⁽ˡ⁾ = ∂L/∂a⁽ˡ⁾,
 /// <list type="bullet">
 /// <item>output layer: δ̄⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ⊙ f′(a⁽ᴸ⁾);</item>

@@ -1,3 +1,5 @@
+using MachinePerception.Numerics;
+
 namespace MachinePerception.Generative;
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class OptimalDiscriminator
     /// </summary>
     public static double Value(Func<double, double> discriminator, Func<double, double> dataDensity, Func<double, double> modelDensity,
                                double lo, double hi, int intervals = 4000) =>
-        Simpson(x =>
+        Quadrature.Simpson(x =>
         {
             double d = Math.Clamp(discriminator(x), 1e-300, 1 - Math.Pow(2, -53)), pd = dataDensity(x), pg = modelDensity(x);
             // 0 · log 0 = 0: where a density vanishes its term does not count
@@ -44,19 +46,9 @@ public static class OptimalDiscriminator
 
     /// <summary>JS(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m) with m = (p + q)/2, by Simpson's rule on [lo, hi].</summary>
     public static double JensenShannon(Func<double, double> p, Func<double, double> q, double lo, double hi, int intervals = 4000) =>
-        Simpson(x =>
+        Quadrature.Simpson(x =>
         {
             double a = p(x), b = q(x), m = 0.5 * (a + b);
             return 0.5 * ((a > 0 ? a * Math.Log(a / m) : 0) + (b > 0 ? b * Math.Log(b / m) : 0));
         }, lo, hi, intervals);
-
-    /// <summary>The composite Simpson rule (h/3)(g₀ + 4g₁ + 2g₂ + … + g_n).</summary>
-    public static double Simpson(Func<double, double> g, double lo, double hi, int intervals)
-    {
-        if (intervals < 2 || intervals % 2 != 0 || !(hi > lo))
-            throw new ArgumentException($"OptimalDiscriminator.Simpson: need an even number ≥ 2 of intervals on a non-empty [lo, hi], got {intervals} on [{lo}, {hi}]");
-        double h = (hi - lo) / intervals, s = g(lo) + g(hi);
-        for (int i = 1; i < intervals; i++) s += (i % 2 == 1 ? 4 : 2) * g(lo + i * h);
-        return s * h / 3;
-    }
 }

@@ -129,6 +129,18 @@ public static class PolicyGradientEnumeration
         return g;
     }
 
+    /// <summary>∇_θ Σ_t log π_θ(a_t | s_t) = Σ_t ∇_θ log π_θ(a_t | s_t) of one trajectory, flattened like θ.</summary>
+    public static double[] LogPolicyGradient(FiniteMdp m, double[,] pi, Trajectory tau)
+    {
+        var g = new double[m.States * m.Actions];
+        for (int t = 0; t < tau.States.Length; t++)
+        {
+            int s = tau.States[t];
+            for (int b = 0; b < m.Actions; b++) g[s * m.Actions + b] += (b == tau.Actions[t] ? 1 : 0) - pi[s, b];
+        }
+        return g;
+    }
+
     /// <summary>E_τ of <see cref="Estimator"/>, enumerated exactly: Σ_τ p_θ(τ) g(τ).</summary>
     public static double[] ScoreFunctionExpectation(FiniteMdp m, IReadOnlyList<Trajectory> trajectories, double[,] theta, bool rewardToGo)
     {

@@ -23,7 +23,7 @@ public class OptimalDiscriminatorTests
     [Fact]
     public void Simpson_is_exact_for_cubics_and_the_optimal_value_is_minus_log_4_plus_twice_JS()
     {
-        Assert.Equal(0.25 * 16 - 0.25, OptimalDiscriminator.Simpson(x => x * x * x, 1, 2, 2), 1e-13);
+        Assert.Equal(0.25 * 16 - 0.25, MachinePerception.Numerics.Quadrature.Simpson(x => x * x * x, 1, 2, 2), 1e-13);
         Func<double, double> pd = x => DiagonalGaussian.Density(x, -1, 1), pg = x => DiagonalGaussian.Density(x, 1.5, 0.5);
         double v = OptimalDiscriminator.Value(x => OptimalDiscriminator.Optimal(pd(x), pg(x)), pd, pg, -12, 12);
         Assert.Equal(-Math.Log(4) + 2 * OptimalDiscriminator.JensenShannon(pd, pg, -12, 12), v, 1e-9);
