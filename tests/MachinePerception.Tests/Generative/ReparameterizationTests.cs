@@ -1,3 +1,4 @@
+using MachinePerception.Checks;
 using MachinePerception.Generative;
 using MachinePerception.Tensors;
 
@@ -43,5 +44,14 @@ public class ReparameterizationTests
         Assert.Equal(f.Value([1.5, 0.7]), v[1], 1e-14);
         Assert.StartsWith("SineQuadratic.Value", Assert.Throws<ArgumentException>(() => f.Value(Tensor.FromArray(new[] { 1.0, 2, 3 }, 1, 3))).Message);
         Assert.StartsWith("Reparameterization.Pathwise", Assert.Throws<ArgumentException>(() => Reparameterization.Pathwise(f.Value, [0.0, 0], [1.0, -1], 10, new Rng(1))).Message);
+    }
+
+    [Fact]
+    public void The_tensor_form_passes_the_gradient_check()
+    {
+        var f = SineQuadratic.Random(3, new Rng(8));
+        var z = new Rng(9).Normal([4, 3], dtype: DType.Float64);
+        var r = GradCheck.Run(x => f.Value(x[0]), [z]);
+        Assert.True(r.Passed, r.Summary);
     }
 }

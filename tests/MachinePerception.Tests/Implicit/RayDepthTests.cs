@@ -1,3 +1,4 @@
+using MachinePerception.Checks;
 using MachinePerception.Implicit;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
@@ -94,5 +95,23 @@ public class RayDepthTests
     {
         Assert.StartsWith("RayDepth.DepthGradient", Assert.Throws<ArgumentException>(() => RayDepth.DepthGradient([1, 0, 0], [0, 1, 0], [1.0])).Message);
         Assert.StartsWith("RayDepth.Find", Assert.Throws<ArgumentException>(() => RayDepth.Find(_ => 0, 1, [0, 0], [0, 0, 1], 0, 1)).Message);
+    }
+
+    [Fact]
+    public void Depths_found_again_at_each_perturbation_pass_the_gradient_check_of_the_differentiable_depths()
+    {
+        var theta = Tensor.FromArray(Theta, 4).RequireGrad();
+        var origins = new double[,] { { 0.2, 0.1, -4 }, { -0.1, 0.3, -4 } };
+        var directions = new double[,] { { Direction[0], Direction[1], Direction[2] }, { 0, -0.05, 1 } };
+        Tensor Depths()
+        {
+            var th = theta.ToDoubleArray();
+            var d = Enumerable.Range(0, 2).Select(i => RayDepth.Find(p => Field(th, p), 1, [origins[i, 0], origins[i, 1], origins[i, 2]],
+                [directions[i, 0], directions[i, 1], directions[i, 2]], 0, 10)!.Depth).ToArray();
+            return RayDepth.Differentiable(p =>
+                Op.Sum(Op.Square(p - Op.Reshape(Op.Slice(theta, 0, 0, 3), [1, 3])), 1) / Op.Square(Op.Slice(theta, 0, 3, 1)), 1, origins, directions, d).Depths;
+        }
+        var r = GradCheck.RunOn(Depths, [theta]);
+        Assert.True(r.Passed, r.Summary);
     }
 }

@@ -1,4 +1,5 @@
 using MachinePerception.Autodiff;
+using MachinePerception.Checks;
 using MachinePerception.Rl;
 using MachinePerception.Tensors;
 
@@ -58,5 +59,14 @@ public class PolicyGradientEnumerationTests
         var e = Assert.Throws<ArgumentException>(() => PolicyGradientEnumeration.Sampled(m, start, 3, new double[3, 2], 10, new Rng(1), false));
         Assert.StartsWith("PolicyGradientEnumeration.Sampled", e.Message);
         Assert.Contains("[3, 2]", e.Message);
+    }
+
+    [Fact]
+    public void The_enumerated_objective_passes_the_gradient_check()
+    {
+        var (m, start, theta) = Small(4);
+        var taus = PolicyGradientEnumeration.Enumerate(m, start, 3);
+        var r = GradCheck.Run(x => PolicyGradientEnumeration.ObjectiveTensor(m, taus, x[0]), [Tensor.FromArray(theta)]);
+        Assert.True(r.Passed, r.Summary);
     }
 }
