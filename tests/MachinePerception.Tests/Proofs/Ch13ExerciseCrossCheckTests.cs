@@ -1,5 +1,6 @@
 using MachinePerception.Exercises.Ch13;
 using MachinePerception.Generative;
+using MachinePerception.Implicit;
 using MachinePerception.Numerics;
 using MachinePerception.Rl;
 
@@ -40,6 +41,20 @@ public class Ch13ExerciseCrossCheckTests
             var (f, x, y) = e.Curve;
             double slope = e.Reference()[0], numeric = ImplicitFunction.SlopeByDifferences(f, x, y, 1e-6);
             Assert.True(Math.Abs(slope - numeric) <= 1e-6 * Math.Max(1, Math.Abs(slope)), $"seed {seed}: {slope} vs {numeric}");
+        }
+    }
+
+    [Fact]
+    public void The_sphere_depth_exercise_agrees_with_RayDepth()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var e = new SphereDepthGradient(seed);
+            var (r, o) = e.Setup;
+            var hit = RayDepth.Find(p => p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - r * r, 0, o, [0, 0, 1], 0, 20)!;
+            var g = RayDepth.DepthGradient([2 * hit.Point[0], 2 * hit.Point[1], 2 * hit.Point[2]], [0, 0, 1], [-2.0 * r]);
+            Assert.Equal(hit.Depth, e.Reference()[0], 1e-10);
+            Assert.Equal(g[0], e.Reference()[1], 1e-9);
         }
     }
 }
