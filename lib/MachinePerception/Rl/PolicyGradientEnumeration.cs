@@ -8,7 +8,7 @@ namespace MachinePerception.Rl;
 /// One trajectory τ = (s₀, a₀, …, s_{H−1}, a_{H−1}) of a finite-horizon episode: its states, actions, rewards r(s_t, a_t),
 /// and the θ-free part of its probability, p(s₀) ∏_t p(s_{t+1} | s_t, a_t).
 /// </summary>
-public sealed record Trajectory(int[] States, int[] Actions, double[] Rewards, double DynamicsProbability)
+public sealed record FiniteTrajectory(int[] States, int[] Actions, double[] Rewards, double DynamicsProbability)
 {
     /// <summary>R(τ) = Σ_t γ^t r_t.</summary>
     public double Return(double gamma) => Rewards.Select((r, t) => Math.Pow(gamma, t) * r).Sum();
@@ -48,10 +48,10 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>Every trajectory of <paramref name="horizon"/> steps with positive dynamics probability, from the start distribution p(s₀).</summary>
-    public static IReadOnlyList<Trajectory> Enumerate(FiniteMdp m, double[] start, int horizon)
+    public static IReadOnlyList<FiniteTrajectory> Enumerate(FiniteMdp m, double[] start, int horizon)
     {
         Validate(m, start, horizon, null, "PolicyGradientEnumeration.Enumerate");
-        var all = new List<Trajectory>();
+        var all = new List<FiniteTrajectory>();
         var states = new int[horizon];
         var actions = new int[horizon];
         void Extend(int t, int s, double probability)
@@ -75,7 +75,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>π_θ's part of p_θ(τ): ∏_t π_θ(a_t | s_t).</summary>
-    static double PolicyProbability(double[,] pi, Trajectory tau)
+    static double PolicyProbability(double[,] pi, FiniteTrajectory tau)
     {
         double p = 1;
         for (int t = 0; t < tau.States.Length; t++) p *= pi[tau.States[t], tau.Actions[t]];
@@ -83,7 +83,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>J(θ) = Σ_τ p_θ(τ) R(τ), plain loops.</summary>
-    public static double Objective(FiniteMdp m, IReadOnlyList<Trajectory> trajectories, double[,] theta)
+    public static double Objective(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta)
     {
         CheckTheta(m, theta, "PolicyGradientEnumeration.Objective");
         var pi = SoftmaxPolicy(theta);
@@ -94,7 +94,7 @@ public static class PolicyGradientEnumeration
     /// The same J(θ) written with the engine's ops, for autodiff: log π = log-softmax(θ) [S, A], p_θ(τ) = exp(Σ_t log π(a_t | s_t))
     /// times the θ-free dynamics factor, summed with the weights R(τ).
     /// </summary>
-    public static Tensor ObjectiveTensor(FiniteMdp m, IReadOnlyList<Trajectory> trajectories, Tensor theta)
+    public static Tensor ObjectiveTensor(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, Tensor theta)
     {
         if (theta.Rank != 2 || theta.Shape[0] != m.States || theta.Shape[1] != m.Actions)
             throw new ArgumentException($"PolicyGradientEnumeration.ObjectiveTensor: θ must be [{m.States}, {m.Actions}], got {theta.Shape}");
@@ -116,7 +116,7 @@ public static class PolicyGradientEnumeration
     /// The score-function estimator of one trajectory: Σ_t ∇_θ log π_θ(a_t | s_t) · w_t with w_t = R(τ) (the summary's form)
     /// or w_t = Σ_{t′ ≥ t} γ^{t′} r_{t′} (<paramref name="rewardToGo"/>). Flattened like θ.
     /// </summary>
-    public static double[] Estimator(FiniteMdp m, double[,] pi, Trajectory tau, bool rewardToGo)
+    public static double[] Estimator(FiniteMdp m, double[,] pi, FiniteTrajectory tau, bool rewardToGo)
     {
         var g = new double[m.States * m.Actions];
         double whole = tau.Return(m.Gamma);
@@ -130,7 +130,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>∇_θ Σ_t log π_θ(a_t | s_t) = Σ_t ∇_θ log π_θ(a_t | s_t) of one trajectory, flattened like θ.</summary>
-    public static double[] LogPolicyGradient(FiniteMdp m, double[,] pi, Trajectory tau)
+    public static double[] LogPolicyGradient(FiniteMdp m, double[,] pi, FiniteTrajectory tau)
     {
         var g = new double[m.States * m.Actions];
         for (int t = 0; t < tau.States.Length; t++)
@@ -142,7 +142,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>E_τ of <see cref="Estimator"/>, enumerated exactly: Σ_τ p_θ(τ) g(τ).</summary>
-    public static double[] ScoreFunctionExpectation(FiniteMdp m, IReadOnlyList<Trajectory> trajectories, double[,] theta, bool rewardToGo)
+    public static double[] ScoreFunctionExpectation(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta, bool rewardToGo)
     {
         CheckTheta(m, theta, "PolicyGradientEnumeration.ScoreFunctionExpectation");
         var pi = SoftmaxPolicy(theta);
@@ -157,7 +157,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>Centered differences (J(θ + hE) − J(θ − hE))/2h for every entry of θ.</summary>
-    public static double[] FiniteDifferenceGradient(FiniteMdp m, IReadOnlyList<Trajectory> trajectories, double[,] theta, double h = 1e-6)
+    public static double[] FiniteDifferenceGradient(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta, double h = 1e-6)
     {
         CheckTheta(m, theta, "PolicyGradientEnumeration.FiniteDifferenceGradient");
         var g = new double[theta.Length];
@@ -174,7 +174,7 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>One episode of <paramref name="horizon"/> steps: s₀ ~ p(s₀), a_t ~ π_θ(· | s_t), s_{t+1} ~ p(· | s_t, a_t).</summary>
-    public static Trajectory SampleEpisode(FiniteMdp m, double[] start, int horizon, double[,] pi, Rng rng)
+    public static FiniteTrajectory SampleEpisode(FiniteMdp m, double[] start, int horizon, double[,] pi, Rng rng)
     {
         var states = new int[horizon];
         var actions = new int[horizon];
@@ -202,11 +202,11 @@ public static class PolicyGradientEnumeration
     }
 
     /// <summary>The full log p_θ(τ) = log p(s₀) + Σ_t log π_θ(a_t | s_t) + Σ_t log p(s_{t+1} | s_t, a_t).</summary>
-    public static double LogProbability(Trajectory tau, double[,] theta) =>
+    public static double LogProbability(FiniteTrajectory tau, double[,] theta) =>
         Math.Log(tau.DynamicsProbability) + Enumerable.Range(0, tau.States.Length).Sum(t => Math.Log(SoftmaxPolicy(theta)[tau.States[t], tau.Actions[t]]));
 
     /// <summary>Only the policy's part, Σ_t log π_θ(a_t | s_t): what the summary's "log p(τ) = 0 + Σ log π + 0" keeps.</summary>
-    public static double PolicyLogProbability(Trajectory tau, double[,] theta) =>
+    public static double PolicyLogProbability(FiniteTrajectory tau, double[,] theta) =>
         Enumerable.Range(0, tau.States.Length).Sum(t => Math.Log(SoftmaxPolicy(theta)[tau.States[t], tau.Actions[t]]));
 
     static void CheckTheta(FiniteMdp m, double[,] theta, string where)
