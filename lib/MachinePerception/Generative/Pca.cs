@@ -22,11 +22,14 @@ public sealed class Pca
     /// <summary>All D eigenvalues of the covariance (the variance along each principal direction), descending.</summary>
     public double[] Eigenvalues { get; }
 
+    /// <summary>C = X̃ᵀX̃ / N [D, D], the covariance of the examples (divided by N, as in the error identity Σ_{i>k} λᵢ).</summary>
+    public Matrix<double> Covariance { get; }
+
     public int Dimension => Mean.Length;
     public int Rank => Components.ColumnCount;
 
-    Pca(double[] mean, Matrix<double> components, double[] eigenvalues) =>
-        (Mean, Components, Eigenvalues) = (mean, components, eigenvalues);
+    Pca(double[] mean, Matrix<double> components, double[] eigenvalues, Matrix<double> covariance) =>
+        (Mean, Components, Eigenvalues, Covariance) = (mean, components, eigenvalues, covariance);
 
     /// <summary>
     /// Fits PCA to examples [N, D] (or [N, …], flattened per example) from the covariance: C = X̃ᵀX̃ / N is formed
@@ -41,7 +44,7 @@ public sealed class Pca
         int d = mean.Length, n = data.Shape[0];
         var c = Matrix<double>.Build.Dense(d, d, (i, j) => cov[i * d + j] / n);
         var svd = c.Svd(computeVectors: true);
-        return new Pca(mean, svd.U.SubMatrix(0, d, 0, k), svd.S.ToArray());
+        return new Pca(mean, svd.U.SubMatrix(0, d, 0, k), svd.S.ToArray(), c);
     }
 
     /// <summary>
@@ -52,10 +55,11 @@ public sealed class Pca
     {
         var (x, mean) = Centre("Pca.FitBySvdOfData", data, k);
         int n = data.Shape[0], d = mean.Length;
-        var svd = Matrix<double>.Build.Dense(n, d, (i, j) => x[i * d + j]).Svd(computeVectors: true);
+        var centred = Matrix<double>.Build.Dense(n, d, (i, j) => x[i * d + j]);
+        var svd = centred.Svd(computeVectors: true);
         var eigenvalues = new double[d]; // with N < D the last D − N eigenvalues are 0
         for (int i = 0; i < svd.S.Count; i++) eigenvalues[i] = svd.S[i] * svd.S[i] / n;
-        return new Pca(mean, svd.VT.SubMatrix(0, k, 0, d).Transpose(), eigenvalues);
+        return new Pca(mean, svd.VT.SubMatrix(0, k, 0, d).Transpose(), eigenvalues, centred.TransposeThisAndMultiply(centred) / n);
     }
 
     static (double[] Centred, double[] Mean) Centre(string op, Tensor data, int k)

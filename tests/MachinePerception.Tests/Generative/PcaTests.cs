@@ -24,6 +24,25 @@ public class PcaTests
         for (int i = 0; i < 6; i++) Assert.Equal(b.Eigenvalues[i], a.Eigenvalues[i], 9);
         Assert.True(PrincipalAngles.Largest(a.Components, b.Components) < 1e-6);
         Assert.Equal(a.Mean, b.Mean);
+        Assert.True((a.Covariance - b.Covariance).FrobeniusNorm() < 1e-9 * a.Covariance.FrobeniusNorm());
+    }
+
+    [Fact]
+    public void Projection_error_onto_any_orthonormal_basis_is_the_trace_identity()
+    {
+        var data = Correlated(60, 6, 6);
+        var pca = Pca.Fit(data, 2);
+        var rng = new Rng(7);
+        var u = Matrix<double>.Build.Dense(6, 2, (_, _) => rng.NextNormal()).QR().Q.SubMatrix(0, 6, 0, 2);
+        var x = data.ToDoubleArray();
+        double error = 0;
+        for (int n = 0; n < 60; n++)
+        {
+            var v = Vector<double>.Build.Dense(6, j => x[n * 6 + j] - pca.Mean[j]);
+            error += (v - u * (u.TransposeThisAndMultiply(v))).L2Norm() * (v - u * (u.TransposeThisAndMultiply(v))).L2Norm() / 60;
+        }
+        Assert.Equal(pca.Covariance.Trace() - u.TransposeThisAndMultiply(pca.Covariance * u).Trace(), error, 9);
+        Assert.True(error > pca.ResidualVariance); // the top eigenvectors do best
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class PcaFirstDirection : NumericExercise
         .Matrix("[x; y] =", new double[,] { { xs[0], xs[1], xs[2], xs[3], xs[4] }, { ys[0], ys[1], ys[2], ys[3], ys[4] } })
         .Text("A linear autoencoder with a one-dimensional code, trained to its optimum, projects every point onto the line " +
               "through the mean along the first principal direction u₁ (§1). Give three numbers: the unit vector u₁ = (u₁ₓ, u₁ᵧ) " +
-              "(with u₁ₓ ≥ 0; either sign is accepted) and the share of the total variance it explains, λ₁ / (λ₁ + λ₂).");
+              "(u₁ and −u₁ span the same line: either is accepted) and the share of the total variance it explains, λ₁ / (λ₁ + λ₂).");
 
     // The covariance entries (a b; b c), divided by N (the 1/N versus 1/(N − 1) choice cancels in everything asked).
     (double A, double B, double C) Covariance(bool centre)
