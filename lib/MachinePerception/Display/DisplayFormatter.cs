@@ -22,6 +22,7 @@ public static class DisplayFormatter
     {
         null => Text("<null>"),
         FormattedValue f => f,
+        // charts, exercises, feedback, worked solutions and errata boxes know their own forms
         IDisplayable d => d.ToDisplay(),
         HtmlContent h => new FormattedValue(new Dictionary<string, string> { [FormattedValue.Html] = h.Html }),
         PngImage p => new FormattedValue(new Dictionary<string, string>
@@ -30,8 +31,6 @@ public static class DisplayFormatter
             [FormattedValue.Plain] = p.ToString(),
         }),
         string s => Text(s),
-        // exercises, feedback, worked solutions and errata boxes render themselves (Exercises/IHtmlDisplayable)
-        Exercises.IHtmlDisplayable d => Both(d.ToString() ?? "", d.ToHtml()),
         Tensor t => Both(t.ToString(), TensorHtml(t)),
         _ when IsScalar(value) => Text(Inline(value)),
         System.Runtime.CompilerServices.ITuple => Text(value.ToString() ?? ""),

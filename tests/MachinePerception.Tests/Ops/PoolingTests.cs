@@ -54,6 +54,9 @@ public class PoolingTests
     [InlineData(2, 3, 7, 5, 3, 3, 2, 2, 1, 1)]
     [InlineData(1, 2, 9, 6, 3, 2, 1, 2, 1, 0)]
     [InlineData(2, 1, 5, 8, 2, 3, 3, 1, 0, 1)]
+    // windows that tile the plane (the backend's fast path), with a ragged edge left out
+    [InlineData(2, 2, 5, 7, 2, 2, 2, 2, 0, 0)]
+    [InlineData(1, 3, 6, 6, 3, 2, 3, 2, 0, 0)]
     public void Pooling_matches_the_loop_definition(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         var xv = new Rng(h * 10 + w).Normal([n, c, h, w], dtype: DType.Float64).ToDoubleArray();
@@ -108,6 +111,15 @@ public class PoolingTests
             for (int j = 0; j < r.Values.Shape[3]; j++)
                 expected.Add(Math.Max(0, 2 * i - 1) * w + Math.Max(0, 2 * j - 1));
         Assert.Equal(expected, r.Indices.ToDoubleArray());
+    }
+
+    [Fact]
+    public void Ties_in_tiling_windows_go_to_the_first_position()
+    {
+        // 2×2 windows with stride 2 and no padding: every window of a constant image ties; the first (top-left) wins
+        var x = Tensor.Full([1, 1, 4, 6], 3, DType.Float32);
+        var r = Op.MaxPool2dWithIndices(x, 2);
+        Assert.Equal(new double[] { 0, 2, 4, 12, 14, 16 }, r.Indices.ToDoubleArray());
     }
 
     [Fact]

@@ -133,6 +133,11 @@ public sealed partial class CpuBackend
     // in that order (kh, then kw), each over all outputs at once, so a strict ">" keeps the first maximum.
     static void MaxPool2d<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
     {
+        if (g.StrideH == g.KH && g.StrideW == g.KW && g.PadH == 0 && g.PadW == 0 && g.DilH == 1 && g.DilW == 1)
+        {
+            MaxPoolTiled(x, y, argmax, g);
+            return;
+        }
         int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
         CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
         {
@@ -161,6 +166,31 @@ public sealed partial class CpuBackend
                 // a window wholly in the padding has no input: the ops rule such geometries out
                 var ap = new Span<T>(argmax, p * cells, cells);
                 for (int o = 0; o < cells; o++) ap[o] = T.CreateChecked(best[o]);
+            }
+        });
+    }
+
+    // The common case of windows that tile the plane (stride = kernel, no padding, no dilation, e.g. 2×2 pooling):
+    // each output scans its own window in row-major order, so the first maximum wins exactly as in the general loop.
+    static void MaxPoolTiled<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
+        CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var xp = new ReadOnlySpan<T>(x, p * plane, plane);
+                for (int i = 0, o = p * cells; i < outH; i++)
+                    for (int j = 0; j < outW; j++, o++)
+                    {
+                        int top = i * g.KH * g.W + j * g.KW, at = top;
+                        T best = xp[at];
+                        for (int kh = 0; kh < g.KH; kh++)
+                            for (int kw = 0, pos = top + kh * g.W; kw < g.KW; kw++, pos++)
+                                if (xp[pos] > best) { best = xp[pos]; at = pos; }
+                        y[o] = best;
+                        argmax[o] = T.CreateChecked(at);
+                    }
             }
         });
     }

@@ -131,6 +131,9 @@ public static partial class Plot
         var layout = Layout(title ?? name);
         layout.SetProperty("xaxis", Axis("x"));
         layout.SetProperty("yaxis", Axis("y"));
+        // the colour bar takes the right margin, so the paths' legend goes in a row under the plot
+        if (paths is { Count: > 0 })
+            layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = -0.15, ["yanchor"] = "top" });
         return Make(name, traces, layout, DefaultWidth, DefaultHeight,
             $"{(contour ? "contour" : "heat map")} '{name}': {y.Count}×{x.Count} grid, {paths?.Count ?? 0} paths");
     }
