@@ -25,4 +25,19 @@ public static class AveragedRuns
             for (int k = 0; k < length; k++) mean[k] += c[k] / runs;
         return mean;
     }
+
+    /// <summary>The mean of each window of <paramref name="window"/> consecutive values (shorter at the start): smooths a noisy curve for plotting.</summary>
+    public static double[] MovingAverage(IReadOnlyList<double> y, int window)
+    {
+        if (window <= 0) throw new ArgumentException($"AveragedRuns.MovingAverage: window = {window} must be positive");
+        var result = new double[y.Count];
+        double sum = 0;
+        for (int i = 0; i < y.Count; i++)
+        {
+            sum += y[i];
+            if (i >= window) sum -= y[i - window];
+            result[i] = sum / Math.Min(i + 1, window);
+        }
+        return result;
+    }
 }

@@ -2,6 +2,12 @@ using MachinePerception.Tensors;
 
 namespace MachinePerception.Rl;
 
+/// <summary>
+/// First-visit Monte Carlo estimates: V(s) (the mean of the sampled returns), how many returns each mean holds and
+/// its standard error σ̂/√N (σ̂ the sample standard deviation of those returns; NaN below two returns).
+/// </summary>
+public sealed record MonteCarloPrediction(double[] Values, int[] Visits, double[] StandardErrors);
+
 /// <summary>The result of Monte Carlo control: Q, the greedy policy and the return of every episode.</summary>
 public sealed record MonteCarloControlResult(double[,] Q, int[] Policy, double[] EpisodeReturns);
 
@@ -14,9 +20,10 @@ public static class MonteCarlo
 {
     /// <summary>
     /// First-visit update: for the first visit of each state s in the episode, add its return G_t to the running mean
-    /// V(s) ← V(s) + (G_t − V(s)) / N(s). After many episodes V(s) is the average of the sampled returns.
+    /// V(s) ← V(s) + (G_t − V(s)) / N(s). After many episodes V(s) is the average of the sampled returns. If
+    /// <paramref name="squares"/> is given, it accumulates Welford's running Σ(G − mean)² per state, for the standard error.
     /// </summary>
-    public static void FirstVisitUpdate(double[] v, int[] visits, IReadOnlyList<Transition> episode, double gamma)
+    public static void FirstVisitUpdate(double[] v, int[] visits, IReadOnlyList<Transition> episode, double gamma, double[]? squares = null)
     {
         var g = Episodes.Returns(episode, gamma);
         var seen = new HashSet<int>();
@@ -25,7 +32,9 @@ public static class MonteCarlo
             int s = episode[t].State;
             if (!seen.Add(s)) continue;
             visits[s]++;
-            v[s] += (g[t] - v[s]) / visits[s];
+            double before = g[t] - v[s];
+            v[s] += before / visits[s];
+            if (squares is not null) squares[s] += before * (g[t] - v[s]);
         }
     }
 
@@ -39,15 +48,22 @@ public static class MonteCarlo
         for (int t = 0; t < episode.Count; t++) v[episode[t].State] += alpha * (g[t] - v[episode[t].State]);
     }
 
-    /// <summary>First-visit Monte Carlo prediction of v_π from <paramref name="episodes"/> episodes started in <paramref name="start"/>.</summary>
-    public static double[] FirstVisitPrediction(FiniteMdp m, double[,] policy, int start, int episodes, Rng rng)
+    /// <summary>
+    /// First-visit Monte Carlo prediction of v_π from <paramref name="episodes"/> episodes; episode e starts in
+    /// starts[e mod |starts|] (several starts, so that every state is visited: "exploring starts").
+    /// </summary>
+    public static MonteCarloPrediction FirstVisitPrediction(FiniteMdp m, double[,] policy, int[] starts, int episodes, Rng rng)
     {
         m.ValidatePolicy(policy, "MonteCarlo.FirstVisitPrediction");
+        if (starts.Length == 0) throw new ArgumentException("MonteCarlo.FirstVisitPrediction: no start states");
         var v = new double[m.States];
         var visits = new int[m.States];
+        var squares = new double[m.States];
         var act = Episodes.Sampler(policy, rng);
-        for (int e = 0; e < episodes; e++) FirstVisitUpdate(v, visits, Episodes.Run(m, start, act, rng), m.Gamma);
-        return v;
+        for (int e = 0; e < episodes; e++) FirstVisitUpdate(v, visits, Episodes.Run(m, starts[e % starts.Length], act, rng), m.Gamma, squares);
+        var se = new double[m.States];
+        for (int s = 0; s < m.States; s++) se[s] = visits[s] < 2 ? double.NaN : Math.Sqrt(squares[s] / (visits[s] - 1) / visits[s]);
+        return new MonteCarloPrediction(v, visits, se);
     }
 
     /// <summary>

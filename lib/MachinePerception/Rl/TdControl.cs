@@ -2,8 +2,11 @@ using MachinePerception.Tensors;
 
 namespace MachinePerception.Rl;
 
-/// <summary>What a run of SARSA or Q-learning leaves behind: the learned Q and the sum of rewards of every episode.</summary>
-public sealed record TdControlResult(double[,] Q, double[] EpisodeRewards);
+/// <summary>
+/// What a run of SARSA or Q-learning leaves behind: the learned Q, the sum of rewards of every episode and how often
+/// each (s, a) was updated (a pair never visited keeps its initial Q = 0: tables do not generalise).
+/// </summary>
+public sealed record TdControlResult(double[,] Q, double[] EpisodeRewards, int[,] Visits);
 
 /// <summary>
 /// Temporal-difference control (§7.4): learn q(s, a) from single steps while acting ε-greedily. SARSA and Q-learning
@@ -36,6 +39,7 @@ public static class TdControl
     {
         var q = new double[m.States, m.Actions];
         var rewards = new double[episodes];
+        var visits = new int[m.States, m.Actions];
         for (int e = 0; e < episodes; e++)
         {
             int s = start, a = EpsilonGreedy.Choose(q, s, epsilon, rng);
@@ -44,11 +48,12 @@ public static class TdControl
                 var t = Episodes.Step(m, s, a, rng);
                 int next = EpsilonGreedy.Choose(q, t.Next, epsilon, rng); // A′ is chosen before the update: it is part of the target
                 q[s, a] += alpha * SarsaError(q, t, next, m.Gamma);
+                visits[s, a]++;
                 rewards[e] += t.Reward;
                 (s, a) = (t.Next, next);
             }
         }
-        return new TdControlResult(q, rewards);
+        return new TdControlResult(q, rewards, visits);
     }
 
     /// <summary>Q-learning on an episodic MDP: the behaviour is ε-greedy, the target greedy.</summary>
@@ -56,6 +61,7 @@ public static class TdControl
     {
         var q = new double[m.States, m.Actions];
         var rewards = new double[episodes];
+        var visits = new int[m.States, m.Actions];
         for (int e = 0; e < episodes; e++)
         {
             int s = start;
@@ -63,10 +69,11 @@ public static class TdControl
             {
                 var t = Episodes.Step(m, s, EpsilonGreedy.Choose(q, s, epsilon, rng), rng);
                 q[s, t.Action] += alpha * QLearningError(q, t, m.Gamma);
+                visits[s, t.Action]++;
                 rewards[e] += t.Reward;
                 s = t.Next;
             }
         }
-        return new TdControlResult(q, rewards);
+        return new TdControlResult(q, rewards, visits);
     }
 }

@@ -23,6 +23,23 @@ public sealed record PublishedTable(string Source, double[,] Values, int Decimal
         }
         return worst;
     }
+
+    /// <summary>The computed values (rounded to <paramref name="decimals"/>) and this table side by side, both in the shape of the grid.</summary>
+    public string SideBySide(GridWorld world, double[] computed, int decimals = 2)
+    {
+        var left = world.FormatValues(computed, "F" + decimals).TrimEnd('\n').Split('\n');
+        var published = new double[computed.Length];
+        for (int s = 0; s < computed.Length; s++)
+        {
+            var (r, c) = world.CellOf(s);
+            published[s] = Values[r, c];
+        }
+        var right = world.FormatValues(published, "F" + Decimals).TrimEnd('\n').Split('\n');
+        int width = Math.Max(left.Max(l => l.Length), "computed".Length);
+        var lines = new List<string> { "computed".PadRight(width) + "   │ published: " + Source };
+        for (int i = 0; i < left.Length; i++) lines.Add(left[i].PadRight(width) + "   │ " + right[i]);
+        return string.Join("\n", lines) + "\n";
+    }
 }
 
 /// <summary>

@@ -54,14 +54,31 @@ public class SamplingMethodTests
     {
         var walk = TextbookGridWorlds.RandomWalk();
         var truth = TextbookGridWorlds.RandomWalkTrueValues();
-        var mc = MonteCarlo.FirstVisitPrediction(walk.Mdp, walk.Mdp.UniformPolicy(), walk.Start, 3000, new Rng(1));
-        for (int i = 0; i < 5; i++) Assert.Equal(truth[i], mc[i + 1], 0.03);
+        var mc = MonteCarlo.FirstVisitPrediction(walk.Mdp, walk.Mdp.UniformPolicy(), [walk.Start], 3000, new Rng(1));
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(truth[i], mc.Values[i + 1], 0.03);
+            // returns are 0 or 1 with mean v: the standard error is √(v(1 − v)/N)
+            Assert.Equal(Math.Sqrt(truth[i] * (1 - truth[i]) / mc.Visits[i + 1]), mc.StandardErrors[i + 1], 0.001);
+        }
 
         double[] td = AveragedRuns.Mean(20, 5, rng => RandomWalkExperiment.RmsError(true, 0.05, 100, rng));
         double[] mcCurve = AveragedRuns.Mean(20, 5, rng => RandomWalkExperiment.RmsError(false, 0.02, 100, rng));
         Assert.Equal(Math.Sqrt(truth.Sum(x => (x - 0.5) * (x - 0.5)) / 5), td[0], 1e-12);
         Assert.True(td[^1] < 0.1 && td[^1] < 0.5 * td[0], $"TD RMS {td[^1]}");
         Assert.True(td[^1] < mcCurve[^1], $"TD {td[^1]} vs MC {mcCurve[^1]} after 100 episodes");
+    }
+
+    [Fact]
+    public void Moving_average_and_welford_squares()
+    {
+        Assert.Equal([1.0, 1.5, 2.5, 3.5], AveragedRuns.MovingAverage([1.0, 2, 3, 4], 2));
+        var v = new double[1];
+        var n = new int[1];
+        var sq = new double[1];
+        foreach (double g in new[] { 1.0, 4, 7 }) MonteCarlo.FirstVisitUpdate(v, n, [new(0, 0, g, 1, true)], 1, sq);
+        Assert.Equal(4, v[0], 1e-14);
+        Assert.Equal(18, sq[0], 1e-12); // (1−4)² + 0 + (7−4)²
     }
 
     [Fact]
