@@ -10,6 +10,12 @@ public sealed record PublishedTable(string Source, double[,] Values, int Decimal
     /// <summary>Half a unit in the last printed decimal: 0.05 for one decimal, 0.5 for whole numbers.</summary>
     public double HalfUnit => 0.5 * Math.Pow(10, -Decimals);
 
+    /// <summary>
+    /// The bound for "agrees to the published rounding": half a unit plus a relative 1e-9, because a value exactly
+    /// halfway (−1.75 printed as −1.7) is 0.05 away only up to the rounding of binary fractions.
+    /// </summary>
+    public double Tolerance => HalfUnit * (1 + 1e-9);
+
     /// <summary>max over cells of |computed − published|, with computed indexed by the grid world's states.</summary>
     public double MaxDeviation(GridWorld world, double[] computed)
     {

@@ -40,10 +40,10 @@ public class GridWorldTests
         var g = TextbookGridWorlds.FiveByFive();
         var random = DynamicProgramming.EvaluatePolicyExact(g.Mdp, g.Mdp.UniformPolicy());
         var table = TextbookGridWorlds.FiveByFiveRandomPolicy;
-        Assert.True(table.MaxDeviation(g, random) <= table.HalfUnit + 1e-9, g.FormatValues(random, "F3"));
+        Assert.True(table.MaxDeviation(g, random) <= table.Tolerance, g.FormatValues(random, "F3"));
         var optimal = DynamicProgramming.ValueIteration(g.Mdp, 1e-12).Values;
         table = TextbookGridWorlds.FiveByFiveOptimal;
-        Assert.True(table.MaxDeviation(g, optimal) <= table.HalfUnit + 1e-9, g.FormatValues(optimal, "F3"));
+        Assert.True(table.MaxDeviation(g, optimal) <= table.Tolerance, g.FormatValues(optimal, "F3"));
         // A's value is its teleport reward plus the discounted value of A′: 10 + 0.9·v(A′).
         Assert.Equal(10 + 0.9 * optimal[g.StateOf('a')], optimal[g.StateOf('A')], 1e-9);
     }
@@ -56,7 +56,7 @@ public class GridWorldTests
         foreach (var (k, table) in TextbookGridWorlds.FourByFourSweeps)
         {
             var v = k < 0 ? r.Values : r.Snapshots[k];
-            Assert.True(table.MaxDeviation(g, v) <= table.HalfUnit + 1e-9, $"k = {k}\n{g.FormatValues(v, "F3")}");
+            Assert.True(table.MaxDeviation(g, v) <= table.Tolerance, $"k = {k}\n{g.FormatValues(v, "F3")}");
         }
         Assert.Equal(-14, r.Values[1], 1e-8); // v_π is a whole number next to a terminal corner
     }
