@@ -77,7 +77,7 @@ public sealed class BellmanBackup : NumericExercise
 
     protected override Prose Solve()
     {
-        var lines = Moves.Zip(NextValues()).Select(m => $"{m.First.Name}: r + γ V(s′) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Prose.Number(m.Second)} = {Prose.Number(reward + gamma * m.Second)}");
+        var lines = Moves.Zip(NextValues()).Select(m => $"{m.First.Name}: {Prose.Number(reward)} + {Prose.Number(gamma)}·{Notation.Factor(m.Second)} = {Prose.Number(reward + gamma * m.Second)}");
         var r = Reference();
         return new Prose()
             .Text("Each move's backed-up value r + γ V_old(s′), where a move off the grid leads back to the cell itself:")

@@ -22,7 +22,7 @@ public sealed class DiscountedReturn : NumericExercise
     protected override int[] AnswerShape => [2];
 
     protected override Prose Pose() => new Prose()
-        .Text($"An episode ends after {rewards.Length} steps with the rewards R₁, R₂, …, R_{rewards.Length} (in the order received):")
+        .Text($"An episode ends after {rewards.Length} steps with the rewards R₁, R₂, …, R{Notation.Sub(rewards.Length)} (in the order received):")
         .Vector("R =", rewards)
         .Text($"With discount γ = {Prose.Number(gamma)}, give the returns G₀ and G₁, where G_t = Σ_k γ^k R_(t+k+1) (two numbers, G₀ first).");
 
@@ -55,7 +55,7 @@ public sealed class DiscountedReturn : NumericExercise
         var g = new double[rewards.Length + 1];
         for (int t = rewards.Length - 1; t >= 0; t--) g[t] = rewards[t] + gamma * g[t + 1];
         var steps = Enumerable.Range(0, rewards.Length).Reverse()
-            .Select(t => $"G{t} = {Prose.Number(rewards[t])} + {Prose.Number(gamma)}·{Prose.Number(g[t + 1])} = {Prose.Number(g[t])}");
+            .Select(t => $"G{Notation.Sub(t)} = {Prose.Number(rewards[t])} + {Prose.Number(gamma)}·{Notation.Factor(g[t + 1])} = {Prose.Number(g[t])}");
         return new Prose()
             .Text("Work backwards with G_t = R_(t+1) + γ G_(t+1), starting from the return after the last step, which is 0:")
             .Text(string.Join("; ", steps) + ".")

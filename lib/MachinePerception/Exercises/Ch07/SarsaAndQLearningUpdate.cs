@@ -39,11 +39,9 @@ public sealed class SarsaAndQLearningUpdate : NumericExercise
     protected override Prose Pose() => new Prose()
         .Text("A Q-table with three actions a₁, a₂, a₃; the first row is state S, the second state S′:")
         .Matrix("Q =", q)
-        .Text($"The agent took a{Sub(action)} in S, received R = {Prose.Number(reward)} and landed in S′. Its ε-greedy behaviour policy " +
-              $"then chose to explore: the next action is A′ = a{Sub(nextAction)}. The step size is α = {Prose.Number(alpha)}, the discount γ = {Prose.Number(gamma)}.")
-        .Text($"Give the new value Q(S, a{Sub(action)}) (1) after a SARSA update and (2) after a Q-learning update, each starting from the table above.");
-
-    static string Sub(int a) => "₁₂₃"[a].ToString();
+        .Text($"The agent took a{Notation.Sub(action + 1)} in S, received R = {Prose.Number(reward)} and landed in S′. Its ε-greedy behaviour policy " +
+              $"then chose to explore: the next action is A′ = a{Notation.Sub(nextAction + 1)}. The step size is α = {Prose.Number(alpha)}, the discount γ = {Prose.Number(gamma)}.")
+        .Text($"Give the new value Q(S, a{Notation.Sub(action + 1)}) (1) after a SARSA update and (2) after a Q-learning update, each starting from the table above.");
 
     // Q(S, A) + α [R + γ·bootstrap − Q(S, A)], with variations for the mistakes
     double Update(double bootstrap, double a, double g, bool subtract = true) =>
@@ -76,11 +74,14 @@ public sealed class SarsaAndQLearningUpdate : NumericExercise
     {
         var r = Reference();
         string old = Prose.Number(q[0, action]);
+        double sarsaTarget = reward + gamma * Sarsa, maxTarget = reward + gamma * Max;
         return new Prose()
-            .Text($"SARSA: target R + γ Q(S′, A′) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Prose.Number(Sarsa)} = {Prose.Number(reward + gamma * Sarsa)}; " +
-                  $"ΔQ = target − {old}; Q(S, A) = {old} + {Prose.Number(alpha)}·ΔQ = **{Prose.Number(r[0])}**.")
-            .Text($"Q-learning: target R + γ max_a Q(S′, a) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Prose.Number(Max)} = {Prose.Number(reward + gamma * Max)}; " +
-                  $"Q(S, A) = {old} + {Prose.Number(alpha)}·(target − {old}) = **{Prose.Number(r[1])}**.")
+            .Text($"SARSA: target R + γ Q(S′, A′) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Notation.Factor(Sarsa)} = {Prose.Number(sarsaTarget)}; " +
+                  $"ΔQ = {Prose.Number(sarsaTarget)} − {Notation.Factor(q[0, action])} = {Prose.Number(sarsaTarget - q[0, action])}; " +
+                  $"Q(S, A) = {old} + {Prose.Number(alpha)}·{Notation.Factor(sarsaTarget - q[0, action])} = **{Prose.Number(r[0])}**.")
+            .Text($"Q-learning: target R + γ max_a Q(S′, a) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Notation.Factor(Max)} = {Prose.Number(maxTarget)}; " +
+                  $"ΔQ = {Prose.Number(maxTarget)} − {Notation.Factor(q[0, action])} = {Prose.Number(maxTarget - q[0, action])}; " +
+                  $"Q(S, A) = {old} + {Prose.Number(alpha)}·{Notation.Factor(maxTarget - q[0, action])} = **{Prose.Number(r[1])}**.")
             .Text("They differ because A′ explored: SARSA learns the value of the policy it follows, Q-learning that of the greedy policy.");
     }
 }

@@ -26,10 +26,8 @@ public sealed class TdUpdate : NumericExercise
     protected override Prose Pose() => new Prose()
         .Text("The current estimates of four states s₁ … s₄ are")
         .Vector("V =", v)
-        .Text($"The agent moves from s{Sub(from)} to s{Sub(to)} and receives r = {Prose.Number(reward)}. " +
-              $"With step size α = {Prose.Number(alpha)} and discount γ = {Prose.Number(gamma)}, give V(s{Sub(from)}) after one TD(0) update.");
-
-    static string Sub(int i) => "₁₂₃₄"[i].ToString();
+        .Text($"The agent moves from s{Notation.Sub(from + 1)} to s{Notation.Sub(to + 1)} and receives r = {Prose.Number(reward)}. " +
+              $"With step size α = {Prose.Number(alpha)} and discount γ = {Prose.Number(gamma)}, give V(s{Notation.Sub(from + 1)}) after one TD(0) update.");
 
     double Delta(double g, double target) => reward + g * target - v[from];
 
@@ -51,8 +49,8 @@ public sealed class TdUpdate : NumericExercise
     {
         double target = reward + gamma * v[to], delta = target - v[from];
         return new Prose()
-            .Text($"Target r + γ V(s′) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Prose.Number(v[to])} = {Prose.Number(target)}.")
-            .Text($"TD error δ = target − V(s) = {Prose.Number(target)} − {Prose.Number(v[from])} = {Prose.Number(delta)}.")
-            .Text($"V(s) ← V(s) + α δ = {Prose.Number(v[from])} + {Prose.Number(alpha)}·{Prose.Number(delta)} = **{Prose.Number(v[from] + alpha * delta)}**.");
+            .Text($"Target r + γ V(s′) = {Prose.Number(reward)} + {Prose.Number(gamma)}·{Notation.Factor(v[to])} = {Prose.Number(target)}.")
+            .Text($"TD error δ = target − V(s) = {Prose.Number(target)} − {Notation.Factor(v[from])} = {Prose.Number(delta)}.")
+            .Text($"V(s) ← V(s) + α δ = {Prose.Number(v[from])} + {Prose.Number(alpha)}·{Notation.Factor(delta)} = **{Prose.Number(v[from] + alpha * delta)}**.");
     }
 }
