@@ -102,8 +102,8 @@ public sealed class CartPole
         return returns;
     }
 
-    /// <summary>States (all of one length d) as a float32 batch [N, d], the networks' input.</summary>
-    public static Tensor StateBatch(IReadOnlyList<double[]> states)
+    /// <summary>States (all of one length d) as a batch [N, d] (float32 unless asked), the networks' input.</summary>
+    public static Tensor StateBatch(IReadOnlyList<double[]> states, DType dtype = DType.Float32)
     {
         if (states.Count == 0) throw new ArgumentException("CartPole.StateBatch: no states");
         int d = states[0].Length;
@@ -113,6 +113,7 @@ public sealed class CartPole
             if (states[i].Length != d) throw new ArgumentException($"CartPole.StateBatch: state {i} has {states[i].Length} entries, state 0 has {d}");
             for (int j = 0; j < d; j++) data[i * d + j] = (float)states[i][j];
         }
-        return Tensor.FromArray(data, states.Count, d);
+        var batch = Tensor.FromArray(data, states.Count, d);
+        return dtype == DType.Float32 ? batch : batch.To(dtype);
     }
 }

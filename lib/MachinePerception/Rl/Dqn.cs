@@ -104,7 +104,7 @@ public static class Dqn
 /// <summary>The knobs of <see cref="DeepQLearning.Train"/> (defaults: the values the chapter uses on CartPole).</summary>
 public sealed record DqnSettings
 {
-    public int Steps { get; init; } = 50_000;
+    public int Steps { get; init; } = 100_000;
     public int Hidden { get; init; } = 64;
     public double Gamma { get; init; } = 0.99;
     public double LearningRate { get; init; } = 1e-3;
@@ -117,17 +117,22 @@ public sealed record DqnSettings
     public double EpsilonEnd { get; init; } = 0.05;
     public int EpsilonDecaySteps { get; init; } = 10_000;
     /// <summary>Hard copy θ⁻ ← θ every this many updates (used when <see cref="Polyak"/> is 0).</summary>
-    public int TargetPeriod { get; init; } = 500;
+    public int TargetPeriod { get; init; } = 100;
     /// <summary>τ of the soft update θ⁻ ← τθ + (1 − τ)θ⁻ after every update; 0 selects the periodic hard copy.</summary>
     public double Polyak { get; init; }
     public bool Huber { get; init; } = true;
     /// <summary>Global gradient-norm clipping threshold (0: none).</summary>
     public double ClipNorm { get; init; } = 10;
+    /// <summary>Evaluate the greedy policy every this many steps (0: never) on <see cref="EvaluationEpisodes"/> episodes.</summary>
+    public int EvaluateEvery { get; init; } = 2_000;
+    public int EvaluationEpisodes { get; init; } = 20;
+    /// <summary>Stop once an evaluation's mean return reaches this (the default 500 is a perfect score).</summary>
+    public double StopAt { get; init; } = CartPole.MaxSteps;
 }
 
-/// <summary>What a DQN run leaves: the trained network, the return of each training episode (ε-greedy actions) and
-/// the loss of every update.</summary>
-public sealed record DqnResult(Sequential Q, double[] EpisodeReturns, double[] Losses);
+/// <summary>What a DQN run leaves: the trained network (the best evaluated snapshot where evaluation was on), the return
+/// of each training episode (ε-greedy actions), the loss of every update and the evaluations (step, mean greedy return).</summary>
+public sealed record DqnResult(Sequential Q, double[] EpisodeReturns, double[] Losses, (int Step, double MeanReturn)[] Evaluations, int StepsTaken);
 
 /// <summary>
 /// Deep Q-learning on <see cref="CartPole"/> (§7.5): act ε-greedily, store every transition in a
@@ -150,9 +155,11 @@ public static class DeepQLearning
         var losses = new List<double>();
         var state = env.Reset();
         double episodeReturn = 0;
-        int updates = 0;
-        for (int step = 0; step < s.Steps; step++)
+        int updates = 0, step = 0;
+        var evaluation = new CartPoleEvaluation(q, x => Dqn.GreedyActions(q, x), s.EvaluationEpisodes, s.StopAt, rng.Fork());
+        for (; step < s.Steps; step++)
         {
+            if (s.EvaluateEvery > 0 && step > s.WarmUp && step % s.EvaluateEvery == 0 && evaluation.Evaluate(step)) break;
             double eps = step < s.WarmUp ? 1 : Dqn.Epsilon(step - s.WarmUp, s.EpsilonStart, s.EpsilonEnd, s.EpsilonDecaySteps);
             int action = rng.NextDouble() < eps ? rng.NextInt(CartPole.ActionCount) : Dqn.GreedyActions(q, CartPole.StateBatch([state]))[0];
             var r = env.Step(action);
@@ -180,6 +187,7 @@ public static class DeepQLearning
             if (s.Polyak > 0) Dqn.UpdateTarget(q, target, s.Polyak);
             else if (updates % s.TargetPeriod == 0) Dqn.UpdateTarget(q, target, 1);
         }
-        return new DqnResult(q, [.. returns], [.. losses]);
+        evaluation.RestoreBest();
+        return new DqnResult(q, [.. returns], [.. losses], [.. evaluation.History], step);
     }
 }

@@ -89,12 +89,13 @@ public static class Reinforce
     }
 
     /// <summary>All steps of a set of episodes flattened: states [N, d], actions [N, 1], rewards-to-go [N].</summary>
-    public static (Tensor States, Tensor Actions, double[] ReturnsToGo) Flatten(IReadOnlyList<Episode> episodes, double gamma)
+    public static (Tensor States, Tensor Actions, double[] ReturnsToGo) Flatten(IReadOnlyList<Episode> episodes, double gamma, DType dtype = DType.Float32)
     {
         var states = episodes.SelectMany(e => e.States).ToList();
         var actions = episodes.SelectMany(e => e.Actions).Select(a => (float)a).ToArray();
         var g = episodes.SelectMany(e => RewardsToGo(e.Rewards, gamma)).ToArray();
-        return (CartPole.StateBatch(states), Tensor.FromArray(actions, actions.Length, 1), g);
+        var a = Tensor.FromArray(actions, actions.Length, 1);
+        return (CartPole.StateBatch(states, dtype), dtype == DType.Float32 ? a : a.To(dtype), g);
     }
 
     /// <summary>
@@ -103,7 +104,7 @@ public static class Reinforce
     /// </summary>
     public static double[] GradientEstimate(Layer policy, IReadOnlyList<Episode> episodes, double gamma, Layer? baseline)
     {
-        var (states, actions, g) = Flatten(episodes, gamma);
+        var (states, actions, g) = Flatten(episodes, gamma, policy.Parameters()[0].DType);
         var weights = Weights(states, g, baseline);
         var loss = SurrogateLoss(LogProbabilities(policy, states, actions), weights);
         var grads = Autograd.Grad([loss], policy.Parameters());
@@ -114,7 +115,7 @@ public static class Reinforce
     /// <summary>The constant weights G_t − b(s_t) [N] (b = 0 without a baseline).</summary>
     public static Tensor Weights(Tensor states, double[] returnsToGo, Layer? baseline)
     {
-        var w = Tensor.FromArray(returnsToGo.Select(v => (float)v).ToArray(), returnsToGo.Length);
+        var w = Tensor.FromArray(returnsToGo, returnsToGo.Length).To(states.DType);
         if (baseline is null) return w;
         using var _ = Autograd.NoGrad();
         return w - baseline.Forward(states);
