@@ -37,6 +37,7 @@ public static class TdControl
     /// <summary>SARSA on an episodic MDP: <paramref name="episodes"/> episodes from <paramref name="start"/>, Q starting at 0.</summary>
     public static TdControlResult Sarsa(FiniteMdp m, int start, int episodes, double alpha, double epsilon, Rng rng, int maxSteps = 100_000)
     {
+        Validate(m, start, episodes, alpha, "TdControl.Sarsa");
         var q = new double[m.States, m.Actions];
         var rewards = new double[episodes];
         var visits = new int[m.States, m.Actions];
@@ -59,6 +60,7 @@ public static class TdControl
     /// <summary>Q-learning on an episodic MDP: the behaviour is ε-greedy, the target greedy.</summary>
     public static TdControlResult QLearning(FiniteMdp m, int start, int episodes, double alpha, double epsilon, Rng rng, int maxSteps = 100_000)
     {
+        Validate(m, start, episodes, alpha, "TdControl.QLearning");
         var q = new double[m.States, m.Actions];
         var rewards = new double[episodes];
         var visits = new int[m.States, m.Actions];
@@ -75,5 +77,13 @@ public static class TdControl
             }
         }
         return new TdControlResult(q, rewards, visits);
+    }
+
+    static void Validate(FiniteMdp m, int start, int episodes, double alpha, string caller)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        if (start < 0 || start >= m.States) throw new ArgumentException($"{caller}: start state {start} is not in 0 … {m.States - 1}");
+        if (episodes < 0) throw new ArgumentException($"{caller}: episodes = {episodes} must not be negative");
+        if (!(alpha > 0 && alpha <= 1)) throw new ArgumentException($"{caller}: step size α = {alpha} must lie in (0, 1]");
     }
 }

@@ -107,6 +107,8 @@ public class SamplingMethodTests
         var safe = g.GreedyPath(sarsa.Q);
         Assert.Equal(g.StateOf('G'), safe[^1]);
         Assert.True(safe.Count > 14, g.FormatPath(safe));
+        Assert.StartsWith("TdControl.Sarsa: step size α = 0", Assert.Throws<ArgumentException>(() => TdControl.Sarsa(g.Mdp, g.Start, 1, 0, 0.1, new Rng(1))).Message);
+        Assert.Contains("start state 99", Assert.Throws<ArgumentException>(() => TdControl.QLearning(g.Mdp, 99, 1, 0.5, 0.1, new Rng(1))).Message);
         // Online, while exploring, the safe path earns more per episode than the edge.
         Assert.True(sarsa.EpisodeRewards.TakeLast(100).Average() > ql.EpisodeRewards.TakeLast(100).Average());
     }
