@@ -119,4 +119,17 @@ public class ReinforceTests
         var s = new ReinforceSettings { Iterations = 3, EpisodesPerBatch = 2, Hidden = 8, Baseline = true, ValueSteps = 2 };
         Assert.Equal(ReinforceTraining.Train(s, 2).BatchReturns, ReinforceTraining.Train(s, 2).BatchReturns);
     }
+
+    [Fact]
+    public void Measured_variance_drops_with_a_constant_baseline_near_the_mean_return_and_the_means_agree()
+    {
+        var policy = Reinforce.PolicyNetwork(4, 8, 2, new Rng(3), F64);
+        var layer = new Linear(4, 1, new Rng(4), dtype: F64);
+        layer.Weight.AsSpan<double>().Clear();
+        layer.Bias!.AsSpan<double>()[0] = 9;   // rewards-to-go of a random CartPole policy average about 9 (returns ≈ 20)
+        var v = GradientVariance.Measure(policy, new Sequential(layer, new Flatten(0)), batches: 30, episodesPerBatch: 2, gamma: 0.99, new Rng(5));
+        Assert.True(v.Ratio > 1.5, $"variance without {v.VarianceWithout}, with {v.VarianceWith}");
+        Assert.True(v.FractionWithin3StandardErrors > 0.9, $"fraction within 3 SE: {v.FractionWithin3StandardErrors}");
+        Assert.Equal(30, v.Batches);
+    }
 }
