@@ -26,11 +26,4 @@ public class CartPoleEvaluationTests
         Assert.Equal(500, eval.BestReturn);
         Assert.Equal([10, 20, 30], eval.History.Select(h => h.Step));
     }
-
-    [Fact]
-    public void Moving_average_uses_the_available_values_at_the_start()
-    {
-        Assert.Equal([1.0, 1.5, 2.5, 3.5], CartPoleEvaluation.MovingAverage([1, 2, 3, 4], 2));
-        Assert.StartsWith("CartPoleEvaluation.MovingAverage", Assert.Throws<ArgumentException>(() => CartPoleEvaluation.MovingAverage([1], 0)).Message);
-    }
 }
