@@ -35,6 +35,9 @@ public static class ActorCritic
     public static (Tensor Actor, Tensor Critic) Losses(Layer actor, Layer critic, Tensor states, Tensor actions, Tensor rewards,
         Tensor nextStates, Tensor terminal, double gamma, double entropyWeight = 0)
     {
+        int n = states.Shape[0];
+        if (actions.Rank != 2 || actions.Shape[0] != n || actions.Shape[1] != 1 || rewards.Shape[0] != n || nextStates.Shape[0] != n || terminal.Shape[0] != n)
+            throw new ArgumentException($"ActorCritic.Losses: states {states.Shape}, actions {actions.Shape} (must be [N, 1]), rewards {rewards.Shape}, next states {nextStates.Shape}, terminal {terminal.Shape} do not describe the same N transitions");
         var delta = TdErrors(critic, states, rewards, nextStates, terminal, gamma); // [N]
         var logits = actor.Forward(states);
         var logPi = Op.LogSoftmax(logits, 1); // [N, A]

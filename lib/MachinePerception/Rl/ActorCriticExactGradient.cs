@@ -55,8 +55,26 @@ public static class ActorCriticExactGradient
     }
 
     /// <summary>V^π of the non-terminal states (terminal value 0), by solving (I − γP_π) V = r_π.</summary>
-    public static double[] Values(EpisodicMdp m, double[,] theta) =>
-        Solve(Identity(m) - TransitionMatrix(m, Policy(theta)) * m.Gamma, RewardVector(m, Policy(theta)));
+    public static double[] Values(EpisodicMdp m, double[,] theta)
+    {
+        Validate(m, theta);
+        return Solve(Identity(m) - TransitionMatrix(m, Policy(theta)) * m.Gamma, RewardVector(m, Policy(theta)));
+    }
+
+    static void Validate(EpisodicMdp m, double[,] theta)
+    {
+        if (theta.GetLength(0) != m.States || theta.GetLength(1) != m.Actions)
+            throw new ArgumentException($"ActorCriticExactGradient: θ is [{theta.GetLength(0)}, {theta.GetLength(1)}], the MDP has {m.States} states and {m.Actions} actions");
+        if (m.R.GetLength(0) != m.States || m.R.GetLength(1) != m.Actions || m.Start.Length != m.States || m.P.GetLength(2) != m.States)
+            throw new ArgumentException($"ActorCriticExactGradient: P [{m.States}, {m.Actions}, {m.P.GetLength(2)}], R [{m.R.GetLength(0)}, {m.R.GetLength(1)}] and start ({m.Start.Length}) do not fit together");
+        if (!(m.Gamma >= 0 && m.Gamma <= 1)) throw new ArgumentException($"ActorCriticExactGradient: γ = {m.Gamma} must lie in [0, 1]");
+        for (int s = 0; s < m.States; s++)
+            for (int a = 0; a < m.Actions; a++)
+            {
+                double row = Enumerable.Range(0, m.States).Sum(s2 => m.P[s, a, s2]);
+                if (row > 1 + 1e-12) throw new ArgumentException($"ActorCriticExactGradient: P[{s}, {a}, ·] sums to {row} > 1");
+            }
+    }
 
     /// <summary>J(θ) = E[Σ_t γ^t r_t] from the start distribution, t counted from 0.</summary>
     public static double Objective(EpisodicMdp m, double[,] theta) => m.Start.Zip(Values(m, theta), (p, v) => p * v).Sum();
@@ -77,8 +95,11 @@ public static class ActorCriticExactGradient
     }
 
     /// <summary>Expected visits Σ_t discount^t P(s_t = s): start (I − discount·P_π)⁻¹ (discount 1: plain visit counts).</summary>
-    public static double[] Visits(EpisodicMdp m, double[,] theta, double discount) =>
-        Solve((Identity(m) - TransitionMatrix(m, Policy(theta)) * discount).Transpose(), Vector<double>.Build.DenseOfArray(m.Start));
+    public static double[] Visits(EpisodicMdp m, double[,] theta, double discount)
+    {
+        Validate(m, theta);
+        return Solve((Identity(m) - TransitionMatrix(m, Policy(theta)) * discount).Transpose(), Vector<double>.Build.DenseOfArray(m.Start));
+    }
 
     /// <summary>
     /// The expectation of the actor–critic update with the true critic: g[s, b] = d(s) π(b | s) A(s, b), with the

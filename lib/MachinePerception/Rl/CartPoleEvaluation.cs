@@ -34,21 +34,6 @@ public sealed class CartPoleEvaluation(Module model, Func<Tensor, int[]> policy,
         return mean >= stopAt;
     }
 
-    /// <summary>The mean of the last <paramref name="window"/> values at each point (fewer at the start): a learning curve without the episode-to-episode noise.</summary>
-    public static double[] MovingAverage(IReadOnlyList<double> values, int window)
-    {
-        if (window <= 0) throw new ArgumentException($"CartPoleEvaluation.MovingAverage: window {window} must be positive");
-        var result = new double[values.Count];
-        double sum = 0;
-        for (int i = 0; i < values.Count; i++)
-        {
-            sum += values[i];
-            if (i >= window) sum -= values[i - window];
-            result[i] = sum / Math.Min(i + 1, window);
-        }
-        return result;
-    }
-
     /// <summary>Puts the best evaluated parameters back into the model (float32 models).</summary>
     public void RestoreBest()
     {

@@ -40,7 +40,7 @@ public static class Dqn
     }
 
     /// <summary>
-    /// The mean DQN loss over the batch: ½(y − Q_θ(S, A))² summed as the summary's square (MSE), or the Huber form
+    /// The DQN loss averaged over the batch: the summary's square (y − Q_θ(S, A))², or the Huber form of the TD error
     /// (quadratic within ±1, linear outside: a large TD error then pushes with a bounded gradient).
     /// </summary>
     public static Tensor Loss(Layer q, ReplayBatch batch, Tensor targets, bool huber)

@@ -49,4 +49,16 @@ public class ActorCriticExactGradientTests
         var adv = ActorCriticExactGradient.Advantages(m, Theta);
         for (int s = 0; s < 3; s++) Assert.Equal(0, pi[s, 0] * adv[s, 0] + pi[s, 1] * adv[s, 1], 12);
     }
+
+    [Fact]
+    public void Bad_input_is_named()
+    {
+        var m = EpisodicMdp.Corridor();
+        var ex = Assert.Throws<ArgumentException>(() => ActorCriticExactGradient.Objective(m, new double[2, 2]));
+        Assert.StartsWith("ActorCriticExactGradient", ex.Message);
+        Assert.Contains("[2, 2]", ex.Message);
+        var p = (double[,,])m.P.Clone();
+        p[0, 1, 2] = 0.5;   // row 0.2 + 0.8 + 0.5 > 1
+        Assert.Contains("P[0, 1, ·]", Assert.Throws<ArgumentException>(() => ActorCriticExactGradient.Values(m with { P = p }, Theta)).Message);
+    }
 }

@@ -88,4 +88,13 @@ public class ActorCriticTests
         var s = new ActorCriticSettings { Updates = 30, Envs = 2, StepsPerUpdate = 3, Hidden = 8 };
         Assert.Equal(ActorCriticTraining.Train(s, 1).EpisodeReturns, ActorCriticTraining.Train(s, 1).EpisodeReturns);
     }
+
+    [Fact]
+    public void Mismatched_batches_are_named()
+    {
+        var c = Make(5);
+        var ex = Assert.Throws<ArgumentException>(() => ActorCritic.Losses(c.Actor, c.Critic, c.S, Tensor.FromArray([0.0, 1], 2, 1), c.R, c.S2, c.T, 0.9));
+        Assert.StartsWith("ActorCritic.Losses", ex.Message);
+        Assert.Contains("[2, 1]", ex.Message);
+    }
 }
