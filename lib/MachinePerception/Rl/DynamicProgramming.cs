@@ -5,8 +5,11 @@ namespace MachinePerception.Rl;
 /// <summary>Iterative policy evaluation: the final values, the number of sweeps and the values after chosen sweeps k.</summary>
 public sealed record PolicyEvaluationResult(double[] Values, int Sweeps, IReadOnlyDictionary<int, double[]> Snapshots);
 
-/// <summary>Value iteration (§7.1): v_*, the greedy policy π_*, the number of sweeps and max |V_new − V_old| after each.</summary>
-public sealed record ValueIterationResult(double[] Values, int[] Policy, int Sweeps, IReadOnlyList<double> Changes);
+/// <summary>
+/// Value iteration (§7.1): v_*, the greedy policy π_*, the number of sweeps, max |V_new − V_old| after each, and the
+/// sweep from which on the greedy policy no longer changed (usually long before the values stop changing).
+/// </summary>
+public sealed record ValueIterationResult(double[] Values, int[] Policy, int Sweeps, IReadOnlyList<double> Changes, int PolicyStableFrom);
 
 /// <summary>Policy iteration (§7.1): v_π* and π_*, the number of evaluate-then-improve iterations and the policy after each.</summary>
 public sealed record PolicyIterationResult(double[] Values, int[] Policy, int Iterations, IReadOnlyList<int[]> Policies);
@@ -50,6 +53,23 @@ public static class DynamicProgramming
             result[s] = best;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The Bellman expectation backup for action values (§7.4):
+    /// (T_π q)(s, a) = r(s, a) + γ Σ_{s′} p(s′|s, a) Σ_{a′} π(a′|s′) q(s′, a′). q_π is its fixed point.
+    /// </summary>
+    public static double[,] BellmanExpectationQ(FiniteMdp m, double[,] policy, double[,] q)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        m.ValidatePolicy(policy, "DynamicProgramming.BellmanExpectationQ");
+        ArgumentNullException.ThrowIfNull(q);
+        if (q.GetLength(0) != m.States || q.GetLength(1) != m.Actions)
+            throw new ArgumentException($"DynamicProgramming.BellmanExpectationQ: q must be [S, A] = [{m.States}, {m.Actions}], got [{q.GetLength(0)}, {q.GetLength(1)}]");
+        var next = new double[m.States]; // Σ_{a′} π(a′|s′) q(s′, a′)
+        for (int s = 0; s < m.States; s++)
+            for (int a = 0; a < m.Actions; a++) next[s] += policy[s, a] * q[s, a];
+        return QFromV(m, next);
     }
 
     /// <summary>q(s, a) = r(s, a) + γ Σ_{s′} p(s′|s, a) v(s′): the value of taking a in s and then following the policy behind v.</summary>
@@ -159,17 +179,22 @@ public static class DynamicProgramming
         if (!(tolerance > 0)) throw new ArgumentException($"DynamicProgramming.ValueIteration: tolerance {tolerance} must be positive");
         var v = new double[m.States];
         var changes = new List<double>();
+        int[]? greedy = null;
+        int stableFrom = 0;
         while (true)
         {
             var next = BellmanOptimality(m, v);
             changes.Add(MaxAbsDifference(next, v));
             v = next;
+            var g = Greedy(m, v);
+            if (greedy is null || !g.SequenceEqual(greedy)) stableFrom = changes.Count;
+            greedy = g;
             if (changes[^1] < tolerance) break;
             if (changes.Count >= maxSweeps)
                 throw new InvalidOperationException(
                     $"DynamicProgramming.ValueIteration: no convergence after {maxSweeps} sweeps (last change {changes[^1]:G3}, γ = {m.Gamma})");
         }
-        return new ValueIterationResult(v, Greedy(m, v), changes.Count, changes);
+        return new ValueIterationResult(v, greedy, changes.Count, changes, stableFrom);
     }
 
     /// <summary>

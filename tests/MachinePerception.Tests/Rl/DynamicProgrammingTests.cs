@@ -87,6 +87,18 @@ public class DynamicProgrammingTests
     }
 
     [Fact]
+    public void Q_iteration_converges_to_q_from_v()
+    {
+        var m = FiniteMdp.Random(new Rng(21), 4, 3, 0.5);
+        var pi = m.UniformPolicy();
+        var q = new double[4, 3];
+        for (int k = 0; k < 80; k++) q = DynamicProgramming.BellmanExpectationQ(m, pi, q); // error ≤ 0.5^80
+        var expected = DynamicProgramming.QFromV(m, DynamicProgramming.EvaluatePolicyExact(m, pi));
+        for (int s = 0; s < 4; s++)
+            for (int a = 0; a < 3; a++) Assert.Equal(expected[s, a], q[s, a], 1e-12);
+    }
+
+    [Fact]
     public void Value_and_policy_iteration_reach_the_same_optimum_which_no_policy_beats()
     {
         for (int seed = 0; seed < 5; seed++)
@@ -99,6 +111,10 @@ public class DynamicProgrammingTests
             Assert.True(DynamicProgramming.MaxAbsDifference(vi.Values, pi.Values) < 1e-10);
             Assert.True(DynamicProgramming.MaxAbsDifference(pi.Values, DynamicProgramming.BellmanOptimality(m, pi.Values)) < 1e-12);
             Assert.True(pi.Iterations < vi.Sweeps, $"policy iteration {pi.Iterations} iterations vs value iteration {vi.Sweeps} sweeps");
+            Assert.True(vi.PolicyStableFrom <= vi.Sweeps);
+            var early = new double[8];
+            for (int k = 0; k < vi.PolicyStableFrom; k++) early = DynamicProgramming.BellmanOptimality(m, early);
+            Assert.Equal(vi.Policy, DynamicProgramming.Greedy(m, early));
             for (int trial = 0; trial < 5; trial++)
             {
                 var random = Enumerable.Range(0, 8).Select(_ => rng.NextInt(3)).ToArray();
