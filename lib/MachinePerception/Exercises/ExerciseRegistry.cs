@@ -15,13 +15,23 @@ public sealed record ExerciseEntry(int Chapter, string Id, string Title, Type Ty
 /// </summary>
 public static class ExerciseRegistry
 {
-    public static IReadOnlyList<ExerciseEntry> All { get; } = typeof(Exercise).Assembly.GetTypes()
-        .Where(t => typeof(Exercise).IsAssignableFrom(t) && !t.IsAbstract)
-        .Select(t => (t, a: t.GetCustomAttribute<ExerciseAttribute>()))
-        .Where(x => x.a is not null)
-        .Select(x => new ExerciseEntry(x.a!.Chapter, x.a.Id, x.a.Title, x.t))
-        .OrderBy(e => e.Chapter).ThenBy(e => e.Id, StringComparer.Ordinal)
-        .ToList();
+    public static IReadOnlyList<ExerciseEntry> All { get; } = Discover();
+
+    static List<ExerciseEntry> Discover()
+    {
+        var all = typeof(Exercise).Assembly.GetTypes()
+            .Where(t => typeof(Exercise).IsAssignableFrom(t) && !t.IsAbstract)
+            .Select(t => (t, a: t.GetCustomAttribute<ExerciseAttribute>()))
+            .Where(x => x.a is not null)
+            .Select(x => new ExerciseEntry(x.a!.Chapter, x.a.Id, x.a.Title, x.t))
+            .OrderBy(e => e.Chapter).ThenBy(e => e.Id, StringComparer.Ordinal)
+            .ToList();
+        // the quiz and Create look exercises up by id, so two chapters must not share one
+        foreach (var clash in all.GroupBy(e => e.Id).Where(g => g.Count() > 1))
+            throw new InvalidOperationException($"ExerciseRegistry: the id '{clash.Key}' is used by " +
+                $"{string.Join(" and ", clash.Select(e => $"{e.Type.FullName} (chapter {e.Chapter})"))}; ids must be unique");
+        return all;
+    }
 
     /// <summary>The exercises of the given chapters (all when none are given).</summary>
     public static IReadOnlyList<ExerciseEntry> ForChapters(IReadOnlyCollection<int>? chapters) =>

@@ -6,7 +6,7 @@ namespace MachinePerception.Exercises.Ch13;
 /// §13 "Bellman operator converges" (and §7.1): one application of the Bellman optimality operator
 /// (T*V)(s) = max_a [r(s, a) + γ Σ_{s′} p(s′ | s, a) V(s′)] to a given V on a 3-state, 2-action MDP.
 /// </summary>
-[Exercise(13, "bellman-backup", "One Bellman optimality backup")]
+[Exercise(13, "bellman-optimality-backup", "One Bellman optimality backup")]
 public sealed class BellmanBackup : NumericExercise
 {
     const int S = 3, A = 2;
