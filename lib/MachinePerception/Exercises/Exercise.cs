@@ -68,7 +68,8 @@ public abstract class Exercise : IHtmlDisplayable
         return Solve();
     }
 
-    string Heading => $"Exercise {Info.Chapter}: {Info.Title} (seed {Seed})";
+    // the chapter, not a running number: exercises are found by reflection and a chapter may pose them in any order
+    string Heading => $"Exercise (chapter {Info.Chapter:00}): {Info.Title} (seed {Seed})";
 
     public override string ToString() => Heading + Environment.NewLine + Statement;
 

@@ -1,3 +1,4 @@
+using MachinePerception.Numerics;
 using MachinePerception.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -82,15 +83,15 @@ public sealed class Gaussian
     }
 
     /// <summary>KL(p ‖ q) by Monte Carlo: the mean of log p(z) − log q(z) over <paramref name="samples"/> draws z ~ p.</summary>
-    public MonteCarloEstimate KlToMonteCarlo(Gaussian q, int samples, Rng rng)
+    public MeanEstimator KlToMonteCarlo(Gaussian q, int samples, Rng rng)
     {
-        var draws = new double[samples];
+        var estimate = new MeanEstimator(1);
         for (int i = 0; i < samples; i++)
         {
             var z = Sample(rng);
-            draws[i] = LogDensity(z) - q.LogDensity(z);
+            estimate.Add(LogDensity(z) - q.LogDensity(z));
         }
-        return MonteCarloEstimate.From(draws);
+        return estimate;
     }
 }
 
@@ -182,18 +183,18 @@ public sealed class LinearGaussianModel
     }
 
     /// <summary>The ELBO by Monte Carlo: the mean of log p(x | z) + log p(z) − log q(z) over draws z ~ q.</summary>
-    public MonteCarloEstimate ElboMonteCarlo(Vector<double> x, Gaussian q, int samples, Rng rng)
+    public MeanEstimator ElboMonteCarlo(Vector<double> x, Gaussian q, int samples, Rng rng)
     {
         CheckX(x, "ElboMonteCarlo");
         CheckQ(q, "ElboMonteCarlo");
         var prior = Prior;
-        var draws = new double[samples];
+        var estimate = new MeanEstimator(1);
         for (int i = 0; i < samples; i++)
         {
             var z = q.Sample(rng);
-            draws[i] = Likelihood(z).LogDensity(x) + prior.LogDensity(z) - q.LogDensity(z);
+            estimate.Add(Likelihood(z).LogDensity(x) + prior.LogDensity(z) - q.LogDensity(z));
         }
-        return MonteCarloEstimate.From(draws);
+        return estimate;
     }
 
     /// <summary>A data point drawn from the model: z ~ p(z), then x ~ p(x | z).</summary>

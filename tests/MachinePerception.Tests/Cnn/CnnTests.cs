@@ -96,10 +96,28 @@ public class CnnTests
     }
 
     [Fact]
+    public void Pooling_before_or_after_an_increasing_per_channel_map_gives_the_same_maps()
+    {
+        // the SmallCnn remark: at inference batch normalisation is y = a·x + b per channel; with a > 0 followed by ReLU
+        // it is increasing, so it commutes with max pooling
+        var rng = new Rng(4);
+        var x = rng.Normal([2, 3, 6, 6], dtype: DType.Float64);
+        var a = Tensor.FromArray(new[] { 0.5, 2.0, 1.3 }, 1, 3, 1, 1);
+        var b = Tensor.FromArray(new[] { -0.2, 0.1, 0.4 }, 1, 3, 1, 1);
+        Tensor F(Tensor t) => Op.Relu(t * a + b);
+        Assert.Equal(F(Op.MaxPool2d(x, 2)).ToDoubleArray(), Op.MaxPool2d(F(x), 2).ToDoubleArray());
+        // a negative gain is decreasing: then the two orders differ
+        var flipped = Tensor.FromArray(new[] { -0.5, 2.0, 1.3 }, 1, 3, 1, 1);
+        Assert.NotEqual(Op.Relu(Op.MaxPool2d(x, 2) * flipped).ToDoubleArray(), Op.MaxPool2d(Op.Relu(x * flipped), 2).ToDoubleArray());
+    }
+
+    [Fact]
     public void Small_cnn_maps_images_to_logits_and_training_lowers_the_loss()
     {
         var rng = new Rng(2);
-        var model = new SmallCnn(rng, channels1: 2, channels2: 3, kernel: 3, classes: 4, imageSize: 8);
+        var model = new SmallCnn(rng, channels1: 2, channels2: 3, kernel: 3, classes: 4, imageSize: 8, dropout: 0.2);
+        Assert.Contains("BatchNorm2d(2", model.ToString());
+        Assert.Contains("Dropout", model.ToString());
         var images = rng.Uniform([16, 1, 8, 8]);
         var labels = Enumerable.Range(0, 16).Select(i => i % 4).ToArray();
         Assert.Equal([16, 4], model.Forward(images).Shape.ToArray());

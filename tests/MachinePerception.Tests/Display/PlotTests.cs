@@ -135,6 +135,21 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Tree_sizes_every_node_by_its_leaves_and_rejects_malformed_trees()
+    {
+        var json = Plot.Tree("taxonomy", [("r", "root", null), ("a", "A", "r"), ("a1", "A1", "a"), ("a2", "A2", "a"), ("b", "B", "r")]).FigureJson;
+        Assert.Contains("\"type\":\"icicle\"", json);
+        Assert.Contains("\"parents\":[\"\",\"r\",\"a\",\"a\",\"r\"]", json);
+        Assert.Contains("\"values\":[3,2,1,1,1]", json);            // a parent spans its leaves: every leaf the same size
+        Assert.Contains("\"branchvalues\":\"total\"", json);
+        var e = Assert.Throws<ArgumentException>(() => Plot.Tree("t", [("a", "A", "r"), ("r", "root", null)]));
+        Assert.StartsWith("Plot.Tree", e.Message);
+        Assert.Contains("'r'", e.Message);
+        Assert.StartsWith("Plot.Tree", Assert.Throws<ArgumentException>(() => Plot.Tree("t", [("r", "R", null), ("r", "again", "r")])).Message);
+        Assert.StartsWith("Plot.Tree", Assert.Throws<ArgumentException>(() => Plot.Tree("t", [("r", "R", null), ("s", "S", null)])).Message);
+    }
+
+    [Fact]
     public void Scatter_gives_one_trace_per_class()
     {
         var points = Tensor.FromArray([0.0, 0, 1, 1, 2, 2, 3, 3], 4, 2);

@@ -13,11 +13,11 @@ namespace MachinePerception.Tests.Generative;
 public class VaeExercisesTests
 {
     [Fact]
-    public void Gaussian_kl_exercise_agrees_with_the_library_closed_form()
+    public void Kl_two_gaussians_exercise_agrees_with_the_library_closed_form()
     {
         for (int seed = 0; seed < 50; seed++)
         {
-            var e = new GaussianKl(seed);
+            var e = new KlTwoGaussians(seed);
             var p = Gaussian.Diagonal([ExerciseInputs.Field<double>(e, "mu1")], [ExerciseInputs.Field<double>(e, "var1")]);
             var q = Gaussian.Diagonal([ExerciseInputs.Field<double>(e, "mu2")], [ExerciseInputs.Field<double>(e, "var2")]);
             Assert.True(Math.Abs(p.KlTo(q) - e.Reference()[0]) < 1e-9, $"seed {seed}: {p.KlTo(q)} vs {e.Reference()[0]}");

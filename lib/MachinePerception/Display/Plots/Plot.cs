@@ -12,7 +12,7 @@ namespace MachinePerception.Display.Plots;
 /// <code>display(Plot.Loss("vae-loss", ("train", trainLoss), ("test", testLoss)));</code>
 /// The <c>name</c> argument names the PNG file (<c>images/&lt;chapter&gt;-&lt;name&gt;.png</c>).
 /// </summary>
-public static class Plot
+public static partial class Plot
 {
     /// <summary>Class colours (the ten of Tableau's palette), used in order for series and labels.</summary>
     public static readonly string[] Colors =

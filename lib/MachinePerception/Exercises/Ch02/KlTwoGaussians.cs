@@ -6,12 +6,12 @@ namespace MachinePerception.Exercises.Ch02;
 /// §2: the KL divergence between two 1-D Gaussians, KL(P ‖ Q) = ∫ p log(p/q) for P = N(μ₁, σ₁²), Q = N(μ₂, σ₂²):
 /// log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½. The statement gives variances, not standard deviations.
 /// </summary>
-[Exercise(2, "gaussian-kl", "KL divergence between two Gaussians")]
-public sealed class GaussianKl : NumericExercise
+[Exercise(2, "kl-two-gaussians", "KL divergence between two Gaussians")]
+public sealed class KlTwoGaussians : NumericExercise
 {
     readonly double mu1, var1, mu2, var2;
 
-    public GaussianKl(int seed) : base(seed)
+    public KlTwoGaussians(int seed) : base(seed)
     {
         var rng = new Rng(seed);
         mu1 = Math.Round(-2 + 4 * rng.NextDouble(), 1);
