@@ -133,7 +133,10 @@ public static partial class Plot
         layout.SetProperty("yaxis", Axis("y"));
         // the colour bar takes the right margin, so the paths' legend goes in a row under the plot
         if (paths is { Count: > 0 })
-            layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = -0.15, ["yanchor"] = "top" });
+        {
+            layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = -0.22, ["yanchor"] = "top" });
+            layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 110 });
+        }
         return Make(name, traces, layout, DefaultWidth, DefaultHeight,
             $"{(contour ? "contour" : "heat map")} '{name}': {y.Count}×{x.Count} grid, {paths?.Count ?? 0} paths");
     }
