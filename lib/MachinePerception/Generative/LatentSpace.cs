@@ -8,7 +8,7 @@ namespace MachinePerception.Generative;
 /// are neither"): straight lines between two codes, Gaussian codes, and how far a decoded image lies from the nearest
 /// real one.
 /// </summary>
-public static class LatentSpace
+public static partial class LatentSpace
 {
     /// <summary>The codes (1 − t) z₀ + t z₁ for t = 0, 1/(steps − 1), …, 1: [steps, k] from two codes [k] or [1, k].</summary>
     public static Tensor Interpolate(Tensor z0, Tensor z1, int steps)
