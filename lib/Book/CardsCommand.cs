@@ -100,9 +100,13 @@ public sealed class CardsCommand : ICommand
         return sb.ToString();
     }
 
-    internal static string Html(string markdown, string title) =>
-        $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n" +
-        Markdig.Markdown.ToHtml(markdown, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build()) + "</body></html>\n";
+    // TeX is protected from Markdig as on the chapter pages (its \, and \{ are Markdown escapes otherwise)
+    internal static string Html(string markdown, string title)
+    {
+        var math = MathProtection.Protect(markdown);
+        return $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n" +
+            math.Restore(Markdig.Markdown.ToHtml(math.Source, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build())) + "</body></html>\n";
+    }
 
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {

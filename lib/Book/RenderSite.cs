@@ -229,7 +229,11 @@ public static class RenderSite
                 if (data["text/html"] is { } html) return $"<div class=\"output html\">{NotebookDocument.Text(html)}</div>\n";
                 if (data["image/png"] is { } png)
                     return $"<div class=\"output image\"><img alt=\"output\" src=\"data:image/png;base64,{E(NotebookDocument.Text(png).Trim())}\"></div>\n";
-                if (data["text/markdown"] is { } md) return $"<div class=\"output markdown\">{Markdig.Markdown.ToHtml(NotebookDocument.Text(md), Markdown)}</div>\n";
+                if (data["text/markdown"] is { } md)
+                {
+                    var math = MathProtection.Protect(NotebookDocument.Text(md));
+                    return $"<div class=\"output markdown\">{math.Restore(Markdig.Markdown.ToHtml(math.Source, Markdown))}</div>\n";
+                }
                 if (data["text/plain"] is { } plain) return $"<pre class=\"output plain\">{E(NotebookDocument.Text(plain))}</pre>\n";
                 return "";
             default:

@@ -54,6 +54,15 @@ internal sealed class FixtureNotebooks : IDisposable
 
 public class CardsTests
 {
+    [Fact]
+    public void Html_pages_keep_tex_escapes_that_markdown_would_eat()
+    {
+        // "\," and "\{" are Markdown escapes: outside the protection they would lose their backslash
+        var html = CardsCommand.Html("a card: $\\pi_* = \\operatorname{greedy}(v)\\,[r]$ and $\\{x\\}$, then text$(v_*)$.", "t");
+        Assert.Contains("\\,[r]", html);
+        Assert.Contains("\\{x\\}", html);
+    }
+
     static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
