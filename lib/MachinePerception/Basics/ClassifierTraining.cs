@@ -15,11 +15,9 @@ public static class ClassifierTraining
 {
     /// <summary>
     /// One pass over <paramref name="loader"/>'s epoch <paramref name="epoch"/>; returns the mean training loss. With a
-    /// <paramref name="schedule"/>, the learning rate is set before each step from the global step number; with
-    /// <paramref name="augment"/>, each batch of inputs is replaced by augment(inputs) before the forward pass.
+    /// <paramref name="schedule"/>, the learning rate is set before each step from the global step number.
     /// </summary>
-    public static double TrainEpoch(Layer model, Optimizer optimizer, DataLoader loader, int epoch, LearningRateSchedule? schedule = null,
-        Func<Tensor, Tensor>? augment = null)
+    public static double TrainEpoch(Layer model, Optimizer optimizer, DataLoader loader, int epoch, LearningRateSchedule? schedule = null)
     {
         model.Train();
         double sum = 0;
@@ -29,8 +27,7 @@ public static class ClassifierTraining
             if (batch.Labels is null) throw new ArgumentException("ClassifierTraining.TrainEpoch: the loader has no labels");
             schedule?.Apply(optimizer, step++);
             optimizer.ZeroGrad();
-            var inputs = augment is null ? batch.Inputs : augment(batch.Inputs);
-            var loss = Losses.CrossEntropy(model.Forward(inputs), batch.Labels); // logits [B, K]
+            var loss = Losses.CrossEntropy(model.Forward(batch.Inputs), batch.Labels); // logits [B, K]
             loss.Backward();
             optimizer.Step();
             sum += loss.Item() * batch.Size;

@@ -6,7 +6,7 @@ namespace MachinePerception.Cnn;
 
 /// <summary>
 /// The chapter's image classifier (§11): two blocks of convolution → 2×2 max pooling → batch normalisation → ReLU,
-/// then (optionally) dropout and one linear layer on the flattened maps. With 28×28 inputs, "same" padding keeps each
+/// then one linear layer on the flattened maps. With 28×28 inputs, "same" padding keeps each
 /// convolution's output at the input size, and each pooling halves it: 28 → 14 → 7. This is the "2 Conv + pooling"
 /// architecture of the Fashion-MNIST benchmark table, with batch normalisation added so that a few epochs suffice.
 /// </summary>
@@ -23,10 +23,9 @@ public sealed class SmallCnn : Layer
     public Conv2d Conv2 { get; }
     public BatchNorm2d Norm1 { get; }
     public BatchNorm2d Norm2 { get; }
-    public Dropout? Dropout { get; }
     public Linear Classifier { get; }
 
-    public SmallCnn(Rng rng, int channels1 = 32, int channels2 = 64, int kernel = 3, int classes = 10, int imageSize = 28, double dropout = 0)
+    public SmallCnn(Rng rng, int channels1 = 32, int channels2 = 64, int kernel = 3, int classes = 10, int imageSize = 28)
     {
         int pad = kernel / 2; // keeps H and W for an odd kernel: (in + 2⌊k/2⌋ − (k − 1) − 1)/1 + 1 = in
         Conv1 = RegisterModule("conv1", new Conv2d(1, channels1, kernel, rng, padding: pad));
@@ -35,18 +34,15 @@ public sealed class SmallCnn : Layer
         Norm2 = RegisterModule("norm2", new BatchNorm2d(channels2));
         int side = imageSize / 4;
         Classifier = RegisterModule("classifier", new Linear(channels2 * side * side, classes, rng));
-        if (dropout > 0) Dropout = RegisterModule("dropout", new Dropout(dropout, rng));
     }
 
     public override Tensor Forward(Tensor x)                                // [B, 1, 28, 28]
     {
         var h = Op.Relu(Norm1.Forward(Op.MaxPool2d(Conv1.Forward(x), 2)));  // [B, C1, 14, 14]
         h = Op.Relu(Norm2.Forward(Op.MaxPool2d(Conv2.Forward(h), 2)));      // [B, C2, 7, 7]
-        h = h.Reshape(h.Shape[0], -1);                                      // [B, C2·7·7]
-        if (Dropout is not null) h = Dropout.Forward(h);
-        return Classifier.Forward(h);                                       // [B, classes]
+        return Classifier.Forward(h.Reshape(h.Shape[0], -1));               // [B, classes]
     }
 
     public override string ToString() =>
-        $"SmallCnn({Conv1} → MaxPool 2×2 → {Norm1} → ReLU → {Conv2} → MaxPool 2×2 → {Norm2} → ReLU{(Dropout is null ? "" : $" → {Dropout}")} → {Classifier})";
+        $"SmallCnn({Conv1} → MaxPool 2×2 → {Norm1} → ReLU → {Conv2} → MaxPool 2×2 → {Norm2} → ReLU → {Classifier})";
 }
