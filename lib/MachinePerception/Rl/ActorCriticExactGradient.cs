@@ -1,3 +1,4 @@
+using MachinePerception.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace MachinePerception.Rl;
@@ -118,20 +119,8 @@ public static class ActorCriticExactGradient
     }
 
     /// <summary>∂J/∂θ[s, a] by centred differences of the exact J (the truth the two forms are compared with).</summary>
-    public static double[,] FiniteDifferenceGradient(EpisodicMdp m, double[,] theta, double h = 1e-6)
-    {
-        var g = new double[m.States, m.Actions];
-        for (int s = 0; s < m.States; s++)
-            for (int a = 0; a < m.Actions; a++)
-            {
-                var plus = (double[,])theta.Clone();
-                var minus = (double[,])theta.Clone();
-                plus[s, a] += h;
-                minus[s, a] -= h;
-                g[s, a] = (Objective(m, plus) - Objective(m, minus)) / (2 * h);
-            }
-        return g;
-    }
+    public static double[,] FiniteDifferenceGradient(EpisodicMdp m, double[,] theta, double h = 1e-6) =>
+        FiniteDifferences.Gradient(t => Objective(m, t), theta, h);
 
     static Matrix<double> Identity(EpisodicMdp m) => Matrix<double>.Build.DenseIdentity(m.States);
 

@@ -160,17 +160,8 @@ public static class PolicyGradientEnumeration
     public static double[] FiniteDifferenceGradient(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta, double h = 1e-6)
     {
         CheckTheta(m, theta, "PolicyGradientEnumeration.FiniteDifferenceGradient");
-        var g = new double[theta.Length];
-        for (int s = 0; s < m.States; s++)
-            for (int a = 0; a < m.Actions; a++)
-            {
-                var plus = (double[,])theta.Clone();
-                var minus = (double[,])theta.Clone();
-                plus[s, a] += h;
-                minus[s, a] -= h;
-                g[s * m.Actions + a] = (Objective(m, trajectories, plus) - Objective(m, trajectories, minus)) / (2 * h);
-            }
-        return g;
+        // flattened row-major, entry s·A + a, like the other gradients of this class
+        return FiniteDifferences.Gradient(t => Objective(m, trajectories, t), theta, h).Cast<double>().ToArray();
     }
 
     /// <summary>One episode of <paramref name="horizon"/> steps: s₀ ~ p(s₀), a_t ~ π_θ(· | s_t), s_{t+1} ~ p(· | s_t, a_t).</summary>
