@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Markdig;
 using MachinePerception.Exercises;
 
 namespace MachinePerception.Book;
@@ -101,12 +100,9 @@ public sealed class CardsCommand : ICommand
     }
 
     // TeX is protected from Markdig as on the chapter pages (its \, and \{ are Markdown escapes otherwise)
-    internal static string Html(string markdown, string title)
-    {
-        var math = MathProtection.Protect(markdown);
-        return $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n" +
-            math.Restore(Markdig.Markdown.ToHtml(math.Source, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build())) + "</body></html>\n";
-    }
+    internal static string Html(string markdown, string title) =>
+        $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n" +
+        MathProtection.ToHtml(markdown) + "</body></html>\n";
 
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {

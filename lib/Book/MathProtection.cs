@@ -1,4 +1,5 @@
 using System.Net;
+using Markdig;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -40,6 +41,16 @@ static partial class MathProtection
 
     [GeneratedRegex("<p>MPMATH([0-9]+)X</p>")]
     private static partial Regex AloneInParagraph();
+
+    /// <summary>The book's Markdown dialect (Markdig's advanced extensions), shared by every page.</summary>
+    public static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+    /// <summary>Markdown with math to HTML: protect the TeX, let Markdig render the rest, put the math back.</summary>
+    public static string ToHtml(string markdown)
+    {
+        var math = Protect(markdown);
+        return math.Restore(Markdown.ToHtml(math.Source, Pipeline));
+    }
 
     public static Protected Protect(string markdown)
     {

@@ -47,8 +47,6 @@ public static class RenderSite
     /// <summary>The site assets folder (<c>lib/Book/Site</c>).</summary>
     public static string AssetsFolder => Path.Combine(Program.RepositoryRoot(), "lib", "Book", "Site");
 
-    static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
-
     /// <summary>Renders the notebooks (in the given order) into <paramref name="output"/>; returns what each chapter became.</summary>
     public static IReadOnlyList<RenderedChapter> Render(IReadOnlyList<string> notebooks, string output, TextWriter log)
     {
@@ -181,7 +179,7 @@ public static class RenderSite
     static string MarkdownHtml(string source, List<RenderHeading> headings, HashSet<string> ids)
     {
         var math = MathProtection.Protect(source);
-        var document = Markdig.Markdown.Parse(math.Source, Markdown);
+        var document = Markdig.Markdown.Parse(math.Source, MathProtection.Pipeline);
         foreach (var heading in document.Descendants<HeadingBlock>())
         {
             var attributes = heading.GetAttributes();
@@ -193,7 +191,7 @@ public static class RenderSite
             attributes.Id = unique;
             if (heading.Level <= 3) headings.Add(new RenderHeading(heading.Level, text, unique));
         }
-        return math.Restore(Markdig.Markdown.ToHtml(document, Markdown));
+        return math.Restore(Markdig.Markdown.ToHtml(document, MathProtection.Pipeline));
     }
 
     static string HeadingText(HeadingBlock heading)
@@ -229,11 +227,7 @@ public static class RenderSite
                 if (data["text/html"] is { } html) return $"<div class=\"output html\">{NotebookDocument.Text(html)}</div>\n";
                 if (data["image/png"] is { } png)
                     return $"<div class=\"output image\"><img alt=\"output\" src=\"data:image/png;base64,{E(NotebookDocument.Text(png).Trim())}\"></div>\n";
-                if (data["text/markdown"] is { } md)
-                {
-                    var math = MathProtection.Protect(NotebookDocument.Text(md));
-                    return $"<div class=\"output markdown\">{math.Restore(Markdig.Markdown.ToHtml(math.Source, Markdown))}</div>\n";
-                }
+                if (data["text/markdown"] is { } md) return $"<div class=\"output markdown\">{MathProtection.ToHtml(NotebookDocument.Text(md))}</div>\n";
                 if (data["text/plain"] is { } plain) return $"<pre class=\"output plain\">{E(NotebookDocument.Text(plain))}</pre>\n";
                 return "";
             default:
