@@ -95,6 +95,8 @@ public sealed class RunCommand : ICommand
                                 (options.Smoke ? " (smoke)" : "") + (result.Succeeded ? ": ok" : ""));
         foreach (var f in result.Failures)
             Console.Error.WriteLine($"[{name}] FAILED at cell {f.Cell}: {f.Error}: {f.Message}");
+        if (!result.Succeeded && result.WrittenTo != result.Path)
+            Console.Error.WriteLine($"[{name}] {Path.GetFileName(result.Path)} is unchanged; this run's outputs are in {result.WrittenTo}");
         // After a timeout the hanging cell's thread is abandoned; it is a background thread, so returning ends the process.
         return result.Succeeded ? 0 : 1;
     }
