@@ -29,7 +29,7 @@ public sealed class DdpmMnistRecipe : TrainingRecipe
     public override string Name => "ddpm-mnist";
     public override string Chapter => "06";
     public override string Description => "a class-conditional U-Net noise predictor (DDPM, label dropout 0.1 for classifier-free guidance) on MNIST digits";
-    public override int DefaultSteps => 3000;
+    public override int DefaultSteps => 2500;
     public override int LogEvery => 10;
     public override int VerifySteps => 10;
 
