@@ -30,29 +30,32 @@ public sealed class ControlNet : Module
         Base = frozen;
         foreach (var p in frozen.Parameters()) p.RequiresGrad = false;     // frozen: no gradients are computed for it
         var c = frozen.Config;
-        Copy = RegisterModule("copy", new UNet(c, rng));
+        var dtype = frozen.Parameters()[0].DType;
+        Copy = RegisterModule("copy", new UNet(c, rng, dtype));
         using (var weights = new MemoryStream())
         {
             Serialization.Save(frozen, weights);
             Serialization.Load(Copy, new MemoryStream(weights.ToArray()), "the frozen U-Net");   // the copy starts as the base
         }
         hint = RegisterModule("hint", new Sequential(
-            new Conv2d(controlChannels, c.Channels1, 3, rng, padding: 1), new ReLU(),
-            new Conv2d(c.Channels1, c.Channels1, 3, rng, padding: 1)));
+            new Conv2d(controlChannels, c.Channels1, 3, rng, padding: 1, dtype: dtype), new ReLU(),
+            new Conv2d(c.Channels1, c.Channels1, 3, rng, padding: 1, dtype: dtype)));
         ZeroConvolutions =
         [
-            RegisterModule("zeroInput", ZeroConvolution(c.Channels1)),
-            RegisterModule("zeroSkip1", ZeroConvolution(c.Channels1)),
-            RegisterModule("zeroSkip2", ZeroConvolution(c.Channels2)),
-            RegisterModule("zeroMiddle", ZeroConvolution(c.Channels3)),
+            RegisterModule("zeroInput", ZeroConvolution(c.Channels1, dtype)),
+            RegisterModule("zeroSkip1", ZeroConvolution(c.Channels1, dtype)),
+            RegisterModule("zeroSkip2", ZeroConvolution(c.Channels2, dtype)),
+            RegisterModule("zeroMiddle", ZeroConvolution(c.Channels3, dtype)),
         ];
     }
 
     /// <summary>A 1×1 convolution whose weights and bias are exactly 0.</summary>
-    public static Conv2d ZeroConvolution(int channels)
+    public static Conv2d ZeroConvolution(int channels, DType dtype = DType.Float32)
     {
-        var conv = new Conv2d(channels, channels, 1, new Rng(0));
-        foreach (var p in conv.Parameters()) p.AsSpan<float>().Clear();
+        var conv = new Conv2d(channels, channels, 1, new Rng(0), dtype: dtype);
+        foreach (var p in conv.Parameters())
+            if (dtype == DType.Float32) p.AsSpan<float>().Clear();
+            else p.AsSpan<double>().Clear();
         return conv;
     }
 

@@ -55,17 +55,20 @@ public static class DdpmPosterior
 
     /// <summary>
     /// The posterior of one coordinate by brute force, without the formulas above: the unnormalised density
-    /// g(y) = q(x_t | x_{t−1} = y) · q(x_{t−1} = y | x_0) integrated by Simpson's rule over y (±12 standard deviations of
-    /// q(x_{t−1} | x_0) around its mean): Evidence = ∫ g (which must equal q(x_t | x_0)), Mean = ∫ y g / ∫ g,
-    /// Variance = ∫ (y − Mean)² g / ∫ g. Needs t ≥ 2 (at t = 1, q(x_0 | x_0) is a point mass).
+    /// g(y) = q(x_t | x_{t−1} = y) · q(x_{t−1} = y | x_0) integrated by Simpson's rule over y, on an interval that covers
+    /// ±12 standard deviations of both factors (q(x_{t−1} | x_0) around √ᾱ_{t−1} x_0, and the likelihood around x_t/√α_t):
+    /// Evidence = ∫ g (which must equal q(x_t | x_0)), Mean = ∫ y g / ∫ g, Variance = ∫ (y − Mean)² g / ∫ g.
+    /// Needs t ≥ 2 (at t = 1, q(x_0 | x_0) is a point mass).
     /// </summary>
-    public static (double Mean, double Variance, double Evidence) ByBayesRule(NoiseSchedule s, double xt, double x0, int t, int intervals = 4000)
+    public static (double Mean, double Variance, double Evidence) ByBayesRule(NoiseSchedule s, double xt, double x0, int t, int intervals = 20000)
     {
         if (t < 2 || t > s.T) throw new ArgumentException($"DdpmPosterior.ByBayesRule: t must be in 2..{s.T}, got {t}");
         double priorMean = Math.Sqrt(s.AlphaBar[t - 1]) * x0, priorVariance = 1 - s.AlphaBar[t - 1];
+        double likelihoodCentre = xt / Math.Sqrt(s.Alpha[t]), likelihoodWidth = Math.Sqrt(s.Beta[t] / s.Alpha[t]);
         double Likelihood(double y) => Normal(xt, Math.Sqrt(s.Alpha[t]) * y, s.Beta[t]);                 // q(x_t | x_{t−1} = y)
         double G(double y) => Likelihood(y) * Normal(y, priorMean, priorVariance);
-        double lo = priorMean - 12 * Math.Sqrt(priorVariance), hi = priorMean + 12 * Math.Sqrt(priorVariance);
+        double lo = Math.Min(priorMean - 12 * Math.Sqrt(priorVariance), likelihoodCentre - 12 * likelihoodWidth);
+        double hi = Math.Max(priorMean + 12 * Math.Sqrt(priorVariance), likelihoodCentre + 12 * likelihoodWidth);
         double evidence = Quadrature.Simpson(G, lo, hi, intervals);
         double mean = Quadrature.Simpson(y => y * G(y), lo, hi, intervals) / evidence;
         double variance = Quadrature.Simpson(y => (y - mean) * (y - mean) * G(y), lo, hi, intervals) / evidence;

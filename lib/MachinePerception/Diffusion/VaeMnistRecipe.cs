@@ -9,19 +9,19 @@ using MachinePerception.Tensors;
 namespace MachinePerception.Diffusion;
 
 /// <summary>
-/// The checkpoint <c>vae-mnist</c> (§6.2): chapter 02's <see cref="Vae"/> (one hidden layer of 512, J = 16 latents,
+/// The checkpoint <c>vae-mnist</c> (§6.2): chapter 02's <see cref="Vae"/> (one hidden layer of 256, J = 16 latents,
 /// Bernoulli decoder, β = 1) on the binarised MNIST digits of data/mnist: the autoencoder whose latent space
 /// <see cref="LatentDiffusionRecipe"/> diffuses in. Adam with cosine decay. Metric: the test ELBO in nats per image.
 /// </summary>
 public sealed class VaeMnistRecipe : TrainingRecipe
 {
-    public const int Hidden = 512, Latents = 16;
+    public const int Hidden = 256, Latents = 16;
     const int BatchSize = 128;
     const double LearningRate = 1e-3;
 
     public override string Name => "vae-mnist";
     public override string Chapter => "06";
-    public override string Description => "chapter 02's VAE (784-512-16, Bernoulli decoder) on binarised MNIST digits: the autoencoder of latent diffusion";
+    public override string Description => "chapter 02's VAE (784-256-16, Bernoulli decoder) on binarised MNIST digits: the autoencoder of latent diffusion";
     public override int DefaultSteps => 3000;
     public override int LogEvery => 50;
     public override int VerifySteps => 100;
