@@ -69,4 +69,21 @@ public class NetworkTests
         Assert.Equal(blind.PredictNoise(z, [1, 1]).ToDoubleArray(), blind.PredictNoise(z, [500, 999]).ToDoubleArray());
         Assert.NotEqual(net.PredictNoise(z.To(F64), [1, 1]).ToDoubleArray(), net.PredictNoise(z.To(F64), [500, 999]).ToDoubleArray());
     }
+
+    [Fact]
+    public void The_cost_count_equals_weights_times_output_positions_layer_by_layer()
+    {
+        var unet = new UNet(new UNetConfig(Channels1: 8, Channels2: 16, Channels3: 24, Classes: 10), new Rng(5));
+        long positions(string name) => name.StartsWith("downsample2", StringComparison.Ordinal) || name.StartsWith("middle", StringComparison.Ordinal) ? 7 * 7
+            : name.StartsWith("downsample1", StringComparison.Ordinal) || name.StartsWith("down2", StringComparison.Ordinal) || name.StartsWith("up2", StringComparison.Ordinal) ? 14 * 14 : 28 * 28;
+        long expected = 0;
+        foreach (var (name, p) in unet.NamedParameters())
+        {
+            if (p.Rank == 4) expected += p.Size * positions(name);                                    // convolution weights
+            else if (p.Rank == 2 && !name.StartsWith("classes", StringComparison.Ordinal)) expected += p.Size;   // linear weights (the label table is a lookup)
+        }
+        Assert.Equal(expected, NetworkCost.Of(unet, 28, 28));
+        var mlp = new MlpDenoiser(16, 32, 2, new Rng(6), timeFeatures: 8);
+        Assert.Equal(16 * 32 + 8 * 32 + 32 * 32 + 8 * 32 + 32 * 16, NetworkCost.Of(mlp));
+    }
 }
