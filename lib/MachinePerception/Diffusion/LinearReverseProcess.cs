@@ -61,6 +61,27 @@ public sealed class LinearReverseProcess
     }
 
     /// <summary>
+    /// The same variance by simulation, without the formula: draw x_0 ~ N(0, s²), then x_{t−1} from the closed form and x_t
+    /// by one forward step, and regress x_{t−1} on x_t; returns the residual variance and its approximate standard error
+    /// (v·√(2/n)).
+    /// </summary>
+    public static (double Variance, double StandardError) SimulatedReverseVariance(NoiseSchedule schedule, int t, double dataVariance, int samples, Rng rng)
+    {
+        schedule.CheckStep("LinearReverseProcess.SimulatedReverseVariance", t);
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+        for (int i = 0; i < samples; i++)
+        {
+            double x0 = Math.Sqrt(dataVariance) * rng.NextNormal();
+            double previous = Math.Sqrt(schedule.AlphaBar[t - 1]) * x0 + Math.Sqrt(1 - schedule.AlphaBar[t - 1]) * rng.NextNormal();
+            double current = Math.Sqrt(schedule.Alpha[t]) * previous + Math.Sqrt(schedule.Beta[t]) * rng.NextNormal();
+            sx += current; sy += previous; sxx += current * current; sxy += current * previous; syy += previous * previous;
+        }
+        double n = samples, cxx = sxx / n - sx * sx / n / n, cxy = sxy / n - sx * sy / n / n, cyy = syy / n - sy * sy / n / n;
+        double residual = cyy - cxy * cxy / cxx;
+        return (residual, residual * Math.Sqrt(2 / n));
+    }
+
+    /// <summary>
     /// The reverse process that a perfectly trained ε-predictor gives for data N(m, s²): the mean
     /// μ_θ = (x_t − (1 − α_t)/√(1 − ᾱ_t) ε*(x_t))/√α_t is linear in x_t; the variance σ_t² is β_t or β̃_t (at t = 1,
     /// where β̃_1 = 0, the decoder keeps β_1).

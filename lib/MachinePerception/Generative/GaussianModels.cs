@@ -45,6 +45,29 @@ public sealed class Gaussian
         return new Gaussian(Vector<double>.Build.DenseOfEnumerable(mean), Matrix<double>.Build.DenseOfDiagonalArray(variance.ToArray()));
     }
 
+    /// <summary>
+    /// The maximum-likelihood Gaussian of points [N, D]: their mean and (biased, 1/N) covariance — the simplest model of
+    /// a data set, which a generative model of it should beat (§6's toy data).
+    /// </summary>
+    public static Gaussian Fit(Tensor points)
+    {
+        if (points.Rank != 2 || points.Shape[0] < 2) throw new ArgumentException($"Gaussian.Fit: expected points [N ≥ 2, D], got {points.Shape}");
+        int n = points.Shape[0], d = points.Shape[1];
+        var x = Matrix<double>.Build.DenseOfRowMajor(n, d, points.ToDoubleArray());
+        var mean = x.ColumnSums() / n;
+        var centred = x - Matrix<double>.Build.Dense(n, d, (_, j) => mean[j]);
+        return new Gaussian(mean, centred.TransposeThisAndMultiply(centred) / n);
+    }
+
+    /// <summary><paramref name="count"/> draws as a tensor [count, D] (float64).</summary>
+    public Tensor Samples(int count, Rng rng)
+    {
+        if (count < 1) throw new ArgumentException($"Gaussian.Samples: count must be ≥ 1, got {count}");
+        var values = new double[count * Dimension];
+        for (int i = 0; i < count; i++) Sample(rng).CopyTo(values.AsSpan(i * Dimension, Dimension));
+        return Tensor.FromArray(values, count, Dimension);
+    }
+
     /// <summary>The standard normal N(0, I) in <paramref name="dimension"/> dimensions (the VAE's prior p(z)).</summary>
     public static Gaussian Standard(int dimension) =>
         new(Vector<double>.Build.Dense(dimension), Matrix<double>.Build.DenseIdentity(dimension));

@@ -53,19 +53,9 @@ public class LinearReverseProcessTests
             Assert.InRange(between, s.PosteriorVariance(t), s.Beta[t]);
         }
         // simulate (x_{t−1}, x_t) pairs and regress: the residual variance of x_{t−1} given x_t
-        var rng = new Rng(2);
-        int n = 200000, step = 40;
-        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double x0 = 0.5 * rng.NextNormal();
-            double previous = Math.Sqrt(s.AlphaBar[step - 1]) * x0 + Math.Sqrt(1 - s.AlphaBar[step - 1]) * rng.NextNormal();
-            double current = Math.Sqrt(s.Alpha[step]) * previous + Math.Sqrt(s.Beta[step]) * rng.NextNormal();
-            sx += current; sy += previous; sxx += current * current; sxy += current * previous; syy += previous * previous;
-        }
-        double cxx = sxx / n - sx * sx / n / n, cxy = sxy / n - sx * sy / n / n, cyy = syy / n - sy * sy / n / n;
-        double residual = cyy - cxy * cxy / cxx, truth = LinearReverseProcess.TrueReverseVariance(s, step, 0.25);
-        Assert.True(Math.Abs(residual - truth) < 4 * truth * Math.Sqrt(2.0 / n), $"{residual} vs {truth}");
+        var (residual, error) = LinearReverseProcess.SimulatedReverseVariance(s, 40, 0.25, 200000, new Rng(2));
+        double truth = LinearReverseProcess.TrueReverseVariance(s, 40, 0.25);
+        Assert.True(Math.Abs(residual - truth) < 4 * error, $"{residual} ± {error} vs {truth}");
     }
 
     [Fact]

@@ -87,3 +87,18 @@ public class GaussianModelsTests
             new Gaussian(Vector<double>.Build.Dense(2), Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 2 }, { 2, 1 } }))).Message);
     }
 }
+
+public class GaussianFitTests
+{
+    [Fact]
+    public void Fit_recovers_mean_and_covariance_and_samples_follow_them()
+    {
+        var truth = new Gaussian(Vector<double>.Build.Dense([1.0, -2.0]), Matrix<double>.Build.DenseOfArray(new[,] { { 2.0, 0.6 }, { 0.6, 0.5 } }));
+        var fitted = Gaussian.Fit(truth.Samples(50000, new Rng(1)));
+        Assert.Equal(1.0, fitted.Mean[0], 1);
+        Assert.Equal(-2.0, fitted.Mean[1], 1);
+        Assert.Equal(0.6, fitted.Covariance[0, 1], 1);
+        Assert.True(fitted.KlTo(truth) < 1e-3, $"KL {fitted.KlTo(truth)}");
+        Assert.StartsWith("Gaussian.Fit:", Assert.Throws<ArgumentException>(() => Gaussian.Fit(Tensor.Zeros([1, 2]))).Message);
+    }
+}
