@@ -19,7 +19,7 @@ if (selected.Count == 0)
     return 1;
 }
 Console.WriteLine($"# {Environment.ProcessorCount} cores, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, " +
-    $"reference: {OpenBlas.Description}; ours on {MachinePerception.Backends.CpuParallel.MaxThreads} threads; {(Timing.CpuTime ? "CPU" : "wall-clock")} time" +
+    $"references: {OpenBlas.Description}, PyTorch {(TorchReference.MissingReason is { } why ? "none (" + why + ")" : TorchReference.Version)}; ours on {MachinePerception.Backends.CpuParallel.MaxThreads} threads; {(Timing.CpuTime ? "CPU" : "wall-clock")} time" +
     (File.Exists("/proc/loadavg") ? $"; load average {File.ReadAllText("/proc/loadavg").Trim()}" : ""));
 foreach (var c in selected) Console.WriteLine(c.Run());
 return 0;
