@@ -40,6 +40,9 @@ abstract class BenchmarkCase
     /// <summary>Extra facts for the result line (e.g. µs per op), computed after timing; extra holds the extra sides' timings.</summary>
     protected virtual string Details(Timing ours, Timing reference, Timing[] extra) => "";
 
+    /// <summary>Our side alone, for a profiler (--profile): by default the first of <see cref="Sides"/>.</summary>
+    public virtual Action Ours() => Setup().ours;
+
     public string Run()
     {
         if (SkipReason is { } why) return $"skip {Name}: {why}";

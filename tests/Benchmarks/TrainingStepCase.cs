@@ -21,21 +21,32 @@ abstract class TrainingStepCase : BenchmarkCase
     protected override (ITimedSide ours, ITimedSide reference) Sides()
     {
         var model = Build(new Rng(Name.Length * 7919 + 13));
-        var opt = new Adam(model.Parameters.Select(p => p.Value), learningRate: 1e-3);
         var shared = model.Parameters.Select(p => (p.Name, p.Value, true))
             .Concat(model.Data.Select(d => (d.Name, d.Value, false))).ToList();
         var (torch, torchLoss) = TorchReference.Setup(Name, shared); // before our first step changes the parameters
-        Tensor Step()
+        var step = Stepper(model);
+        double first = step().Item();
+        SameWork = FormattableString.Invariant($"first loss ours {first:G6}, PyTorch {torchLoss:G6}");
+        return (new LocalSide(() => step()), torch);
+    }
+
+    public override Action Ours()
+    {
+        var step = Stepper(Build(new Rng(Name.Length * 7919 + 13)));
+        return () => step();
+    }
+
+    static Func<Tensor> Stepper(StepModel model)
+    {
+        var opt = new Adam(model.Parameters.Select(p => p.Value), learningRate: 1e-3);
+        return () =>
         {
             opt.ZeroGrad();
             var loss = model.Loss();
             loss.Backward();
             opt.Step();
             return loss;
-        }
-        double first = Step().Item();
-        SameWork = FormattableString.Invariant($"first loss ours {first:G6}, PyTorch {torchLoss:G6}");
-        return (new LocalSide(() => Step()), torch);
+        };
     }
 }
 

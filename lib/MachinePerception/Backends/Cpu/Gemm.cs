@@ -247,7 +247,7 @@ public static class Gemm
     /// rows or columns of an edge tile that are thrown away (each lane of a vector FMA is independent). For a
     /// narrow B (9 columns in a 32-wide panel) padding would triple the writes.
     /// </summary>
-    static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
+    internal static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
     {
         for (int r0 = 0; r0 < count; r0 += width, dst += width * kc)
         {
