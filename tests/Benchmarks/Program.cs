@@ -23,14 +23,26 @@ if (selected.Count == 0)
 }
 if (profileSeconds > 0)
 {
+    if (Environment.GetEnvironmentVariable("MP_POOL_MB") is { } mb) MachinePerception.Backends.CpuBufferPool.CollectAfterBytes = long.Parse(mb) << 20;
     // our side only, for a profiler (perf record -g … -- dotnet Benchmarks.dll --profile 20 conv-block)
     foreach (var c in selected)
     {
         var step = c.Ours();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        int calls = 0;
-        while (sw.Elapsed.TotalSeconds < profileSeconds) { step(); calls++; }
-        Console.WriteLine($"profile {c.Name}: {calls} calls, {BenchmarkCase.Time(sw.Elapsed.TotalSeconds / calls)} per call");
+        int calls = 0, late = 0;
+        long bytes = 0;
+        while (sw.Elapsed.TotalSeconds < profileSeconds)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            step();
+            calls++;
+            if (sw.Elapsed.TotalSeconds < profileSeconds / 2) continue;
+            bytes += GC.GetTotalAllocatedBytes(precise: true) - before; // after a warm-up half
+            late++;
+        }
+        var pool = MachinePerception.Backends.CpuBufferPool.Counts;
+        Console.WriteLine($"profile {c.Name}: {calls} calls, {BenchmarkCase.Time(sw.Elapsed.TotalSeconds / calls)} per call, {bytes / Math.Max(1.0, late) / 1e6:F2} MB allocated per call in the second half; " +
+            $"buffer pool: {pool.Lent} arrays lent, {pool.Free} free, {pool.Collections} collections; GCs gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
     }
     return 0;
 }

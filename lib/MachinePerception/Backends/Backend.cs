@@ -34,6 +34,8 @@ public enum BinaryOp
     GreaterEqual,
     /// <summary>1 where a == b else 0.</summary>
     Equal,
+    /// <summary>a where b &gt; 0, else 0: a gradient passed back through a ReLU whose input was b.</summary>
+    PassWherePositive,
 }
 
 /// <summary>Reductions along one axis.</summary>
@@ -100,6 +102,12 @@ public abstract class Backend
 
     /// <summary>A zero-filled tensor on this device.</summary>
     public abstract Tensor Allocate(Shape shape, DType dtype);
+
+    /// <summary>
+    /// A tensor for a result whose every element the caller overwrites: its contents are unspecified (the CPU skips
+    /// the zero fill; by default this is <see cref="Allocate"/>).
+    /// </summary>
+    public virtual Tensor AllocateUninitialized(Shape shape, DType dtype) => Allocate(shape, dtype);
 
     /// <summary>
     /// A copy of <paramref name="source"/> on <paramref name="to"/> (an explicit transfer). Accelerator backends

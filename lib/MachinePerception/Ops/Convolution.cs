@@ -43,7 +43,7 @@ public static partial class Op
         CheckGeometry("im2col", g);
         if (x.Rank != 4 || x.Shape[0] != g.N || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W)
             throw new ArgumentException($"im2col: x {x.Shape} does not match the geometry's input [{g.N}, {g.C}, {g.H}, {g.W}]");
-        var cols = New(x, new Shape(g.N, g.C * g.KH * g.KW, g.OutH * g.OutW));
+        var cols = Empty(x, new Shape(g.N, g.C * g.KH * g.KW, g.OutH * g.OutW));
         B(x).Im2Col(x, cols, g);
         return Autograd.Record(cols, "im2col", [x], gc => [Col2Im(gc, g)]);
     }
@@ -59,7 +59,7 @@ public static partial class Op
         int rows = g.C * g.KH * g.KW, cells = g.OutH * g.OutW;
         if (cols.Rank != 3 || cols.Shape[0] != g.N || cols.Shape[1] != rows || cols.Shape[2] != cells)
             throw new ArgumentException($"col2im: cols {cols.Shape} does not match the geometry's columns [{g.N}, {rows}, {cells}]");
-        var x = New(cols, new Shape(g.N, g.C, g.H, g.W));
+        var x = Empty(cols, new Shape(g.N, g.C, g.H, g.W));
         B(cols).Col2Im(cols, x, g);
         return Autograd.Record(x, "col2im", [cols], gx => [Im2Col(gx, g)]);
     }
@@ -150,7 +150,7 @@ public static partial class Op
     /// <summary>conv(x, w) + bias with one group: y [N, Cout, OutH, OutW].</summary>
     static Tensor Convolve(Tensor x, Tensor w, Tensor? bias, ConvGeometry geo)
     {
-        var y = New(x, new Shape(geo.N, w.Shape[0], geo.OutH, geo.OutW));
+        var y = Empty(x, new Shape(geo.N, w.Shape[0], geo.OutH, geo.OutW));
         B(x).Conv2d(x, w, bias, y, geo);
         if (bias is null)
             return Autograd.Record(y, "conv2d", [x, w], g => [
@@ -165,7 +165,7 @@ public static partial class Op
     /// <summary>convᵀ(gy, w): the adjoint of conv(·, w) in its input, gx [N, C, H, W] from gy [N, Cout, OutH, OutW].</summary>
     static Tensor ConvInputGrad(Tensor gy, Tensor w, ConvGeometry geo)
     {
-        var gx = New(gy, new Shape(geo.N, geo.C, geo.H, geo.W));
+        var gx = Empty(gy, new Shape(geo.N, geo.C, geo.H, geo.W));
         B(gy).Conv2dInputGrad(gy, w, gx, geo);
         return Autograd.Record(gx, "conv2d_input_grad", [gy, w], g => [
             gy.RequiresGrad ? Convolve(g, w, null, geo) : null,
@@ -175,7 +175,7 @@ public static partial class Op
     /// <summary>conv_w(x, gy) = Σ_n gy[n] · im2col(x[n])ᵀ: the adjoint of conv(x, ·) in the kernel, gw [Cout, C, KH, KW].</summary>
     static Tensor ConvWeightGrad(Tensor x, Tensor gy, ConvGeometry geo)
     {
-        var gw = New(x, new Shape(gy.Shape[1], geo.C, geo.KH, geo.KW));
+        var gw = Empty(x, new Shape(gy.Shape[1], geo.C, geo.KH, geo.KW));
         B(x).Conv2dWeightGrad(x, gy, gw, geo);
         return Autograd.Record(gw, "conv2d_weight_grad", [x, gy], g => [
             x.RequiresGrad ? ConvInputGrad(gy, g, geo) : null,

@@ -36,7 +36,7 @@ public static partial class Op
         if (batchA != batchB && batchA != 1 && batchB != 1)
             throw new ArgumentException($"matmul: batch sizes differ: {a.Shape} · {b.Shape}");
         int batch = Math.Max(batchA, batchB);
-        var y = New(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
+        var y = Empty(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
         B(a).MatMul(a, b, y, batch, m, n, k, transA, transB);
         // an operand that needs no gradient (a network's input) gets none: that product would be a third of the backward work
         return Autograd.Record(y, "matmul", [a, b], g =>

@@ -35,7 +35,7 @@ public static partial class Op
         for (int i = axis + 1; i < x.Rank; i++) inner *= x.Shape[i];
         var dims = x.Shape.ToArray();
         dims[axis] = 1;
-        var y = New(x, new Shape(dims));
+        var y = Empty(x, new Shape(dims));
         B(x).Reduce(op, x, y, outer, n, inner);
         return y;
     }

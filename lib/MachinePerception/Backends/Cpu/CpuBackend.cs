@@ -16,10 +16,16 @@ public sealed partial class CpuBackend : Backend
 
     public override Device Device => Device.Cpu;
 
+    // large arrays come from CpuBufferPool (reused once their tensors are unreachable)
     public override Tensor Allocate(Shape shape, DType dtype) =>
         dtype == DType.Float32
-            ? new Tensor(shape, new CpuStorage<float>(new float[shape.Size]))
-            : new Tensor(shape, new CpuStorage<double>(new double[shape.Size]));
+            ? new Tensor(shape, CpuBufferPool.Storage<float>(shape.Size, zero: true))
+            : new Tensor(shape, CpuBufferPool.Storage<double>(shape.Size, zero: true));
+
+    public override Tensor AllocateUninitialized(Shape shape, DType dtype) =>
+        dtype == DType.Float32
+            ? new Tensor(shape, CpuBufferPool.Storage<float>(shape.Size, zero: false))
+            : new Tensor(shape, CpuBufferPool.Storage<double>(shape.Size, zero: false));
 
     public override Tensor Transfer(Tensor source, Device to) =>
         source.Device == Device.Cpu && to == Device.Cpu ? source.Clone()
