@@ -278,8 +278,8 @@ public sealed partial class CpuBackend
                     {
                         layout.Fill(x, n * inPlane, xp, g);
                         PackOutputGradient(gy, n * outPlane, gyp, pap, cout, g, layout);
-                        for (int j = j0; j < j1; j++)
-                            Transpose(xpp + (long)j * nr * layout.P, layout.P, Math.Min(nr, g.C - j * nr), u, pbp + (long)(j - j0) * nr * u);
+                        // the channel panels j0 … j1 − 1, each NR planes transposed (k = position)
+                        Gemm.Pack(xpp + (long)j0 * nr * layout.P, layout.P, 1, Math.Min(g.C - j0 * nr, (j1 - j0) * nr), u, nr, pbp);
                         for (int q0 = 0; q0 < qk; q0 += KcWeight)
                         {
                             int kc = Math.Min(KcWeight, qk - q0);
@@ -299,16 +299,11 @@ public sealed partial class CpuBackend
                         gw[(o * g.C + c) * taps + t] = acc[t * tapStride + o * ldw + c];
         }
 
-        /// <summary>dst[p·NR + j] = src[j·stride + p] for j &lt; count, p &lt; length: count rows transposed into a panel (lanes ≥ count left as they are).</summary>
-        static void Transpose(T* src, int stride, int count, int length, T* dst)
+        /// <summary>dst[p·NR] = src[p] for p &lt; length: one row of B into its lane of a panel.</summary>
+        static void GatherLane(T* src, int length, T* dst)
         {
             int nr = GemmKernels.NR<T>();
-            for (int j = 0; j < count; j++)
-            {
-                T* from = src + (long)j * stride;
-                T* to = dst + j;
-                for (int p = 0; p < length; p++) to[p * nr] = from[p];
-            }
+            for (int p = 0; p < length; p++) dst[p * nr] = src[p];
         }
 
         /// <summary>The kernel gradient with B's columns = (channel, tap) pairs, gathered from the shifted windows (few channels).</summary>
@@ -339,7 +334,7 @@ public sealed partial class CpuBackend
                         {
                             T* dst = pbp + (long)(j - j0) * nr * qk;
                             for (int jj = 0; jj < Math.Min(nr, rows - j * nr); jj++)
-                                Transpose(xpp + layout.Rows[j * nr + jj], 0, 1, qk, dst + jj);
+                                GatherLane(xpp + layout.Rows[j * nr + jj], qk, dst + jj);
                         }
                         for (int q0 = 0; q0 < qk; q0 += KcWeight)
                         {

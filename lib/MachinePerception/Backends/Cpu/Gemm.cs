@@ -253,7 +253,12 @@ public static class Gemm
         {
             int valid = Math.Min(width, count - r0);
             T* s = src + r0 * rStride;
-            if (rStride == 1)
+            if (valid == width && PackKernels.Handles<T>(width) && (rStride == 1 || pStride == 1))
+            {
+                if (rStride == 1) PackKernels.CopyRuns((float*)s, pStride, width, kc, (float*)dst);
+                else PackKernels.GatherRows((float*)s, rStride, width, kc, (float*)dst);
+            }
+            else if (rStride == 1)
             {
                 // runs along the panel are contiguous: copy `valid` values per p
                 for (int p = 0; p < kc; p++)
