@@ -196,8 +196,8 @@ public static partial class Op
         B(a).Where(cond.DType == a.DType ? cond : Cast(cond.Detach(), a.DType), a, b, y);
         return Autograd.Record(y, "where", [a, b], g =>
         {
-            var zero = Tensor.ZerosLike(g);
-            return [SumTo(Where(cond, g, zero), a.Shape), SumTo(Where(cond, zero, g), b.Shape)];
+            var zero = Tensor.Zeros(new Shape(), g.DType, g.Device); // broadcast
+            return [a.RequiresGrad ? SumTo(Where(cond, g, zero), a.Shape) : null, b.RequiresGrad ? SumTo(Where(cond, zero, g), b.Shape) : null];
         });
     }
 }
