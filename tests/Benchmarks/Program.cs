@@ -42,7 +42,7 @@ if (profileSeconds > 0)
         }
         var pool = MachinePerception.Backends.CpuBufferPool.Counts;
         Console.WriteLine($"profile {c.Name}: {calls} calls, {BenchmarkCase.Time(sw.Elapsed.TotalSeconds / calls)} per call, {bytes / Math.Max(1.0, late) / 1e6:F2} MB allocated per call in the second half; " +
-            $"buffer pool: {pool.Lent} arrays lent, {pool.Free} free, {pool.Collections} collections; GCs gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
+            $"buffer pool: {pool.Lent} arrays lent, {pool.Free} free, {pool.Collections} collections; GCs gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
     }
     return 0;
 }
