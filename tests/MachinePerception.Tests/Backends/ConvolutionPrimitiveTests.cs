@@ -8,7 +8,7 @@ namespace MachinePerception.Tests.Backends;
 /// written from the definition (§11): y = Σ w·x, and the two gradients as the scatters that the forward's
 /// sum implies. Geometries cover both kernel-gradient layouts (by channel for C ≥ 16, by column otherwise), k longer
 /// than one block (C·KH·KW = 576 &gt; 320), channel and row counts that leave partial panels, dilation, padding from 0
-/// to dil·(K − 1), the explicit path (stride 2, padding beyond the kernel), 1-D and single images.
+/// to beyond dil·(K − 1), strides 2 and 3 (split into phases, some of which no tap reaches), 1-D and single images.
 /// </summary>
 public class ConvolutionPrimitiveTests
 {
@@ -21,12 +21,16 @@ public class ConvolutionPrimitiveTests
         new(N: 2, C: 16, H: 10, W: 9, KH: 3, KW: 3, PadH: 2, PadW: 1, DilH: 2, DilW: 1),
         new(N: 2, C: 17, H: 5, W: 5, KH: 1, KW: 1),                                // 1×1
         new(N: 2, C: 5, H: 1, W: 30, KH: 1, KW: 3, PadW: 2, DilW: 2),              // 1-D, dilated
-        new(N: 2, C: 4, H: 9, W: 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1), // stride 2: explicit path
-        new(N: 1, C: 3, H: 6, W: 6, KH: 3, KW: 3, PadH: 3, PadW: 3),              // padding beyond dil·(K − 1): explicit path
+        new(N: 2, C: 4, H: 9, W: 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1), // stride 2: 2×2 phases
+        new(N: 1, C: 3, H: 6, W: 6, KH: 3, KW: 3, PadH: 3, PadW: 3),              // padding beyond dil·(K − 1)
         new(N: 3, C: 2, H: 4, W: 4, KH: 3, KW: 3),                                 // no padding
+        new(N: 2, C: 32, H: 11, W: 10, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1), // phases, kernel gradient by channel
+        new(N: 2, C: 3, H: 9, W: 8, KH: 2, KW: 2, StrideH: 3, StrideW: 3),        // stride above the kernel: phases no tap reaches
+        new(N: 1, C: 16, H: 8, W: 9, KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1), // the adjoint of a U-Net's upsampling
+        new(N: 2, C: 5, H: 10, W: 7, KH: 3, KW: 2, StrideH: 2, StrideW: 1, PadH: 2, PadW: 1, DilH: 2, DilW: 3), // stride and dilation
     ];
 
-    static readonly int[] OutChannels = [13, 7, 6, 5, 1, 9, 4, 3, 2, 8];
+    static readonly int[] OutChannels = [13, 7, 6, 5, 1, 9, 4, 3, 2, 8, 20, 4, 6, 3];
 
     public static TheoryData<int, DType> Cases()
     {
@@ -100,11 +104,13 @@ public class ConvolutionPrimitiveTests
             Assert.True(Math.Abs(a[i] - expected[i]) <= tol * scale, $"{what}[{i}]: {a[i]} vs {expected[i]} (scale {scale})");
     }
 
-    [Fact]
-    public void Same_bits_on_one_core_and_on_two()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Same_bits_on_one_core_and_on_two(int stride)
     {
         // large enough for the image loop and the column panels of the kernel gradient to be split over cores
-        var g = new ConvGeometry(N: 6, C: 48, H: 14, W: 14, KH: 3, KW: 3, PadH: 1, PadW: 1);
+        var g = new ConvGeometry(N: 6, C: 48, H: 14, W: 14, KH: 3, KW: 3, StrideH: stride, StrideW: stride, PadH: 1, PadW: 1);
         int cout = 20;
         var rng = new Rng(7);
         var x = rng.Normal([g.N, g.C, g.H, g.W]);
