@@ -424,6 +424,7 @@ public sealed partial class CpuBackend
                 var pa = s.PackedA(rowPanels * mr * qk);
                 var pb = s.PackedB((j1 - j0) * nr * qk);
                 fixed (T* xpp = xp, pap = pa, pbp = pb, accp = acc)
+                fixed (int* table = input.Rows)
                 {
                     for (int n = 0; n < g.N; n++)
                     {
@@ -433,8 +434,11 @@ public sealed partial class CpuBackend
                         for (int j = j0; j < j1; j++)
                         {
                             T* dst = pbp + (long)(j - j0) * nr * qk;
-                            for (int jj = 0; jj < Math.Min(nr, rows - j * nr); jj++)
-                                GatherLane(xpp + input.Rows[j * nr + jj], qk, dst + jj);
+                            int count = Math.Min(nr, rows - j * nr);
+                            if (count == nr && PackKernels.Handles<T>(nr))
+                                PackKernels.GatherWindows((float*)xpp, table + j * nr, nr, qk, (float*)dst);
+                            else
+                                for (int jj = 0; jj < count; jj++) GatherLane(xpp + input.Rows[j * nr + jj], qk, dst + jj);
                         }
                         for (int q0 = 0; q0 < qk; q0 += KcPositions)
                         {

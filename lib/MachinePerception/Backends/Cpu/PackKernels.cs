@@ -52,6 +52,30 @@ static unsafe class PackKernels
             for (int r = 0; r < width; r++) dst[p * width + r] = src[r * rStride + p];
     }
 
+    /// <summary>
+    /// dst[p·width + r] = src[offsets[r] + p] for r &lt; width (a multiple of 8), p &lt; kc: rows that start anywhere (the
+    /// shifted windows of a convolution's kernel gradient), transposed eight at a time.
+    /// </summary>
+    public static void GatherWindows(float* src, int* offsets, int width, int kc, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+            for (int g = 0; g < width; g += 8)
+            {
+                int* o = offsets + g;
+                var r0 = Avx.LoadVector256(src + o[0] + p); var r1 = Avx.LoadVector256(src + o[1] + p);
+                var r2 = Avx.LoadVector256(src + o[2] + p); var r3 = Avx.LoadVector256(src + o[3] + p);
+                var r4 = Avx.LoadVector256(src + o[4] + p); var r5 = Avx.LoadVector256(src + o[5] + p);
+                var r6 = Avx.LoadVector256(src + o[6] + p); var r7 = Avx.LoadVector256(src + o[7] + p);
+                Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                float* d = dst + p * width + g;
+                Avx.Store(d, r0); Avx.Store(d + width, r1); Avx.Store(d + 2 * width, r2); Avx.Store(d + 3 * width, r3);
+                Avx.Store(d + 4 * width, r4); Avx.Store(d + 5 * width, r5); Avx.Store(d + 6 * width, r6); Avx.Store(d + 7 * width, r7);
+            }
+        for (; p < kc; p++)
+            for (int r = 0; r < width; r++) dst[p * width + r] = src[offsets[r] + p];
+    }
+
     /// <summary>dst[p·width + r] = src[p·pStride + r] for r &lt; width, p &lt; kc (each panel row a contiguous run).</summary>
     public static void CopyRuns(float* src, long pStride, int width, int kc, float* dst)
     {
