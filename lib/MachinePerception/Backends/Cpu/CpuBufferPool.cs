@@ -14,7 +14,7 @@ namespace MachinePerception.Backends;
 /// reshapes and detached copies (which share the storage) are never overwritten behind anyone's back. When the
 /// arrays lent since the last collection pass <see cref="CollectAfterBytes"/> and none of the wanted length is free,
 /// the pool runs a young-generation collection itself (about a millisecond: tensors are few, their arrays hold no
-/// references) instead of waiting for one. Free arrays not wanted for two such collections are let go.
+/// references) instead of waiting for one. Free arrays of a length not wanted for eight such collections are let go.
 /// </para>
 /// <para>
 /// Results do not depend on the pool: an array comes back either zero-filled (<see cref="CpuBackend.Allocate"/>) or
@@ -28,14 +28,11 @@ public static class CpuBufferPool
     public const int MinLength = 1 << 14;
 
     /// <summary>
-    /// Bytes lent since the last collection after which a miss triggers a young-generation collection. It adapts: when a
-    /// collection finds less than half of what was lent unreachable (the program holds more than this at once), it doubles,
-    /// up to 2 GB; when it finds nearly all of it, it halves, down to its start of 256 MB (a collection costs about a
-    /// millisecond, so one per 256 MB lent is well below 1 % of the time that the work on those arrays takes).
+    /// Bytes lent since the last collection after which a miss triggers a young-generation collection. A collection costs
+    /// about a millisecond, so one per 256 MB lent is far below 1 % of the time that the work on those arrays takes; the
+    /// pool holds at most about this much in arrays of tensors that died since the last collection.
     /// </summary>
-    public static long CollectAfterBytes { get; set; } = MinCollectBytes;
-
-    const long MinCollectBytes = 256L << 20, MaxCollectBytes = 2L << 30;
+    public static long CollectAfterBytes { get; set; } = 256L << 20;
 
     sealed class Bucket
     {
@@ -97,10 +94,9 @@ public static class CpuBufferPool
         return bucket.Free.Count > 0 ? (T[])bucket.Free.Pop() : null;
     }
 
-    // moves the arrays of unreachable storages to the free list; returns their bytes
-    static long Reclaim(Bucket bucket)
+    // moves the arrays of unreachable storages to the free list
+    static void Reclaim(Bucket bucket)
     {
-        long bytes = 0;
         var lent = bucket.Lent;
         for (int i = lent.Count - 1; i >= 0; i--)
         {
@@ -108,29 +104,26 @@ public static class CpuBufferPool
             lent[i].Owner.Free();
             var array = lent[i].Array;
             bucket.Free.Push(array);
-            bytes += Buffer.ByteLength(array);
             lent[i] = lent[^1];
             lent.RemoveAt(lent.Count - 1);
         }
-        return bytes;
     }
 
     // a young-generation collection, then every bucket's unreachable storages give their arrays back; the free arrays
-    // of sizes not wanted for two collections are let go
+    // of sizes not wanted for several collections are let go
+    const int StaleAfterCollections = 8;
+
     static void Collect()
     {
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         epoch++;
-        long reclaimed = 0;
         int collections = GC.CollectionCount(0);
         foreach (var b in buckets.Values)
         {
-            reclaimed += Reclaim(b);
+            Reclaim(b);
             b.ScannedAtCollection = collections;
-            if (epoch - b.UsedAtEpoch > 2) b.Free.Clear();
+            if (epoch - b.UsedAtEpoch > StaleAfterCollections) b.Free.Clear();
         }
-        if (reclaimed < lentSinceCollect / 2) CollectAfterBytes = Math.Min(MaxCollectBytes, 2 * CollectAfterBytes);
-        else if (reclaimed > lentSinceCollect * 9 / 10) CollectAfterBytes = Math.Max(MinCollectBytes, CollectAfterBytes / 2);
         lentSinceCollect = 0;
     }
 }
