@@ -139,7 +139,7 @@ public sealed partial class CpuBackend
             [ThreadStatic] static Scratch? current;
             public static Scratch ForThisThread => current ??= new Scratch();
 
-            T[] padded = [], output = [], packedA = [], packedB = [], cols = [];
+            T[] padded = [], output = [], packedA = [], packedB = [], cols = [], weights = [], accumulator = [], staging = [];
 
             static T[] AtLeast(ref T[] a, int n) => a.Length >= n ? a : a = GC.AllocateUninitializedArray<T>(n, pinned: true);
 
@@ -155,6 +155,11 @@ public sealed partial class CpuBackend
             public T[] PackedA(int n) => AtLeast(ref packedA, n);
             public T[] PackedB(int n) => AtLeast(ref packedB, n);
             public T[] Cols(int n) => AtLeast(ref cols, n);
+
+            // filled by the calling thread before a parallel loop and read by every thread of it
+            public T[] Weights(int n) => AtLeast(ref weights, n);
+            public T[] Accumulator(int n) => AtLeast(ref accumulator, n);
+            public T[] Staging(int n) => AtLeast(ref staging, n);
         }
 
         static int Panels(int count, int width) => (count + width - 1) / width;
@@ -176,13 +181,13 @@ public sealed partial class CpuBackend
                 }
         }
 
-        /// <summary>A [m, k] matrix (element (i, p) at a[i·rowStride + p·colStride]) packed into panels of MR rows, k-major.</summary>
-        static T[] PackRows(T[] a, int m, int k, int rowStride, int colStride)
+        /// <summary>Elements of a [m, k] matrix packed into panels of MR rows.</summary>
+        static int PackedSize(int m, int k) => Panels(m, GemmKernels.MR) * GemmKernels.MR * k;
+
+        /// <summary>A [m, k] matrix (element (i, p) at a[i·rowStride + p·colStride]) packed into panels of MR rows, k-major, at packed[offset…].</summary>
+        static void PackRows(T[] a, int m, int k, int rowStride, int colStride, T[] packed, int offset = 0)
         {
-            int mr = GemmKernels.MR;
-            var packed = GC.AllocateUninitializedArray<T>(Panels(m, mr) * mr * k, pinned: true);
-            fixed (T* src = a, dst = packed) Gemm.Pack(src, rowStride, colStride, m, k, mr, dst);
-            return packed;
+            fixed (T* src = a, dst = packed) Gemm.Pack(src, rowStride, colStride, m, k, GemmKernels.MR, dst + offset);
         }
 
         // ---------- forward ----------
@@ -198,7 +203,8 @@ public sealed partial class CpuBackend
             int rows = g.C * g.KH * g.KW, mr = GemmKernels.MR;
             var input = InputSide.For(g);
             var layout = input.Layout;
-            var packedW = PackRows(w, cout, rows, rowStride: rows, colStride: 1); // A = w [Cout, rows], packed once for every image
+            var packedW = Scratch.ForThisThread.Weights(PackedSize(cout, rows));
+            PackRows(w, cout, rows, rowStride: rows, colStride: 1, packedW); // A = w [Cout, rows], packed once for every image
             int ldy = layout.QPad, inPlane = g.C * g.H * g.W, outPlane = cout * g.OutH * g.OutW;
             CpuParallel.For(g.N, 2L * cout * rows * layout.Q, (n0, n1) =>
             {
@@ -246,7 +252,10 @@ public sealed partial class CpuBackend
             for (int k = 0; k < g.KH; k++) { int d = -Shift(k, g.DilH, g.PadH, sh); dhMin = Math.Min(dhMin, d); dhMax = Math.Max(dhMax, d); }
             for (int k = 0; k < g.KW; k++) { int d = -Shift(k, g.DilW, g.PadW, sw); dwMin = Math.Min(dwMin, d); dwMax = Math.Max(dwMax, d); }
             var layout = Layout.Create(cout, g.OutH, g.OutW, phaseH, phaseW, dhMin, dhMax, dwMin, dwMax);
-            var phases = new (int Phi, int Psi, int K, int[] Rows, T[] PackedA)[sh * sw];
+            var phases = new (int Phi, int Psi, int K, int[] Rows, int At)[sh * sw];
+            var caller = Scratch.ForThisThread;
+            var packedW = caller.Weights(PackedSize(g.C, cout * taps));   // every phase's A, one after another
+            int packedAt = 0;
             for (int phi = 0; phi < sh; phi++)
                 for (int psi = 0; psi < sw; psi++)
                 {
@@ -254,7 +263,7 @@ public sealed partial class CpuBackend
                     var kh = Enumerable.Range(0, g.KH).Where(k => Phase(k, g.DilH, g.PadH, sh) == phi).ToArray();
                     var kw = Enumerable.Range(0, g.KW).Where(k => Phase(k, g.DilW, g.PadW, sw) == psi).ToArray();
                     int k = cout * kh.Length * kw.Length;
-                    var a = new T[g.C * k];
+                    var a = caller.Staging(g.C * k);
                     var rows = new int[k];
                     int r = 0;
                     for (int o = 0; o < cout; o++)
@@ -265,7 +274,9 @@ public sealed partial class CpuBackend
                                 for (int c = 0; c < g.C; c++) a[c * k + r] = w[(o * g.C + c) * taps + h * g.KW + v];
                                 r++;
                             }
-                    phases[phi * sw + psi] = (phi, psi, k, rows, k == 0 ? [] : PackRows(a, g.C, k, rowStride: k, colStride: 1));
+                    if (k > 0) PackRows(a, g.C, k, rowStride: k, colStride: 1, packedW, packedAt);
+                    phases[phi * sw + psi] = (phi, psi, k, rows, packedAt);
+                    packedAt += PackedSize(g.C, k);
                 }
             int ldy = layout.QPad, inPlane = g.C * g.H * g.W, outPlane = cout * g.OutH * g.OutW;
             var unit = new ConvGeometry(1, cout, g.OutH, g.OutW, 1, 1);
@@ -275,17 +286,16 @@ public sealed partial class CpuBackend
                 var s = Scratch.ForThisThread;
                 var gyp = s.Padded(layout.Length);
                 var yp = s.Output(Panels(g.C, mr) * mr * ldy);
-                fixed (T* gypp = gyp, ypp = yp)
+                fixed (T* gypp = gyp, ypp = yp, ap = packedW)
                 {
                     for (int n = n0; n < n1; n++)
                     {
                         gySide.Fill(gy, n * outPlane, gyp, unit);
-                        foreach (var (phi, psi, k, rows, packed) in phases)
+                        foreach (var (phi, psi, k, rows, at) in phases)
                         {
                             if (k > 0)
-                                fixed (T* ap = packed)
                                 fixed (int* table = rows)
-                                    ImplicitGemm(gypp, ap, table, k, g.C, layout.QPad, ypp, ldy);
+                                    ImplicitGemm(gypp, ap + at, table, k, g.C, layout.QPad, ypp, ldy);
                             // gx[n, c, i·s + φ, j·s + ψ] = yp[c, i·S + j] (0 for a phase no tap reaches)
                             for (int c = 0; c < g.C; c++)
                                 for (int ih = phi, i = 0; ih < g.H; ih += sh, i++)
@@ -356,7 +366,7 @@ public sealed partial class CpuBackend
                 span = Math.Max(span, tapShift[t]);
             }
             int u = span + qk;                                   // positions a channel panel must hold
-            var acc = GC.AllocateUninitializedArray<T>(taps * tapStride, pinned: true);
+            var acc = Scratch.ForThisThread.Accumulator(taps * tapStride);
             int inPlane = g.C * g.H * g.W, outPlane = cout * g.OutH * g.OutW;
             long work = 2L * g.N * cout * nr * taps * layout.Q;
             CpuParallel.For(colPanels, work, (j0, j1) =>
@@ -412,7 +422,7 @@ public sealed partial class CpuBackend
             int mr = GemmKernels.MR, nr = GemmKernels.NR<T>(), rows = g.C * g.KH * g.KW;
             int rowPanels = Panels(cout, mr), colPanels = Panels(rows, nr);
             int ldw = colPanels * nr, qk = layout.QPad;
-            var acc = GC.AllocateUninitializedArray<T>(rowPanels * mr * ldw, pinned: true); // gw with whole tiles
+            var acc = Scratch.ForThisThread.Accumulator(rowPanels * mr * ldw); // gw with whole tiles
             int inPlane = g.C * g.H * g.W, outPlane = cout * g.OutH * g.OutW;
             long work = 2L * g.N * cout * nr * layout.Q;
             // threads split the column panels of gw; each sums every image, in order, into its own columns

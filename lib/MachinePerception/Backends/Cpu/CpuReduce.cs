@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using MachinePerception.Tensors;
@@ -26,16 +27,19 @@ public sealed partial class CpuBackend
         {
             CpuParallel.For(outer, Math.Max(1, n), (o0, o1) =>
             {
-                var scratch = op == ReduceOp.LogSumExp ? new T[n] : [];
+                var scratch = op == ReduceOp.LogSumExp ? ArrayPool<T>.Shared.Rent(n) : [];
                 for (int o = o0; o < o1; o++) y[o] = ReduceRow(op, new ReadOnlySpan<T>(x, o * n, n), scratch);
+                if (scratch.Length > 0) ArrayPool<T>.Shared.Return(scratch);
             });
             return;
         }
         CpuParallel.For(outer, (long)n * inner, (o0, o1) =>
         {
-            var scratch = new T[inner];
-            var wide = op == ReduceOp.Sum && n > RowBlock ? new double[inner] : [];
+            var scratch = ArrayPool<T>.Shared.Rent(inner);
+            var wide = op == ReduceOp.Sum && n > RowBlock ? ArrayPool<double>.Shared.Rent(inner) : [];
             for (int o = o0; o < o1; o++) ReduceRows(op, x, new Span<T>(y, o * inner, inner), o, n, inner, scratch, wide);
+            ArrayPool<T>.Shared.Return(scratch);
+            if (wide.Length > 0) ArrayPool<double>.Shared.Return(wide);
         });
     }
 
@@ -126,7 +130,7 @@ public sealed partial class CpuBackend
                     return;
                 }
                 // blocks of RowBlock rows in the element type, their partial sums added in float64
-                Array.Clear(wide);
+                Array.Clear(wide, 0, inner);
                 for (int j0 = 0; j0 < n; j0 += RowBlock)
                 {
                     var part = scratch.AsSpan(0, inner);
@@ -148,7 +152,7 @@ public sealed partial class CpuBackend
                 var m = dst;
                 Row(0).CopyTo(m);
                 for (int j = 1; j < n; j++) TensorPrimitives.Max(m, Row(j), m);
-                var sum = new T[inner];
+                var sum = new T[inner]; // (log-sum-exp along a middle axis: rare)
                 var e = scratch.AsSpan(0, inner);
                 for (int j = 0; j < n; j++)
                 {
