@@ -58,6 +58,14 @@ public class SumAccuracyTests
             Assert.True(Math.Abs(perPixel[p] - e) <= 1e-6 * e, $"pixel {p}: {perPixel[p]:R} vs {e:R}");
         }
         Assert.True(Math.Abs(Op.Sum(x, [0, 2, 3]).Item() - exact) <= 1e-6 * exact);
+        // the columns are split into blocks over the cores: the same bits on one core
+        int saved = CpuParallel.MaxThreads;
+        try
+        {
+            CpuParallel.MaxThreads = 1;
+            Assert.Equal(perPixel, Op.Sum(x, [0]).ToDoubleArray());
+        }
+        finally { CpuParallel.MaxThreads = saved; }
     }
 
     [Fact]

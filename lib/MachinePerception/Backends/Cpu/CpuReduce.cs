@@ -33,15 +33,25 @@ public sealed partial class CpuBackend
             });
             return;
         }
-        CpuParallel.For(outer, (long)n * inner, (o0, o1) =>
+        // few outer rows (a bias gradient: outer = 1): the columns are split into blocks as well; each column is summed
+        // the same way whichever block it falls in
+        int width = outer >= CpuParallel.MaxThreads || inner < 2 * ColumnBlock ? inner : ColumnBlock;
+        int blocks = (inner + width - 1) / width;
+        CpuParallel.For(outer * blocks, (long)n * width, (u0, u1) =>
         {
-            var scratch = ArrayPool<T>.Shared.Rent(inner);
-            var wide = op == ReduceOp.Sum && n > RowBlock ? ArrayPool<double>.Shared.Rent(inner) : [];
-            for (int o = o0; o < o1; o++) ReduceRows(op, x, new Span<T>(y, o * inner, inner), o, n, inner, scratch, wide);
+            var scratch = ArrayPool<T>.Shared.Rent(width);
+            var wide = op == ReduceOp.Sum && n > RowBlock ? ArrayPool<double>.Shared.Rent(width) : [];
+            for (int u = u0; u < u1; u++)
+            {
+                int o = u / blocks, c0 = u % blocks * width, w = Math.Min(width, inner - c0);
+                ReduceRows(op, x, new Span<T>(y, o * inner + c0, w), (o * n) * inner + c0, n, inner, w, scratch, wide);
+            }
             ArrayPool<T>.Shared.Return(scratch);
             if (wide.Length > 0) ArrayPool<double>.Shared.Return(wide);
         });
     }
+
+    const int ColumnBlock = 64;
 
     // ---------- accurate sums ----------
     //
@@ -117,9 +127,10 @@ public sealed partial class CpuBackend
     /// Reduces [n, inner] into dst [inner] a whole row at a time (contiguous reads; SIMD for sum, max, min and
     /// log-sum-exp) rather than a strided column at a time.
     /// </summary>
-    static void ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int o, int n, int inner, T[] scratch, double[] wide) where T : unmanaged, IFloatingPointIeee754<T>
+    static void ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int start, int n, int stride, int inner, T[] scratch, double[] wide) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> Row(int j) => new(x, (o * n + j) * inner, inner);
+        // row j: inner values at x[start + j·stride …]
+        ReadOnlySpan<T> Row(int j) => new(x, start + j * stride, inner);
         switch (op)
         {
             case ReduceOp.Sum:
