@@ -64,7 +64,7 @@ public sealed class Gaussian
     {
         if (count < 1) throw new ArgumentException($"Gaussian.Samples: count must be ≥ 1, got {count}");
         var values = new double[count * Dimension];
-        for (int i = 0; i < count; i++) Sample(rng).CopyTo(values.AsSpan(i * Dimension, Dimension));
+        for (int i = 0; i < count; i++) Sample(rng).ToArray().CopyTo(values, i * Dimension);
         return Tensor.FromArray(values, count, Dimension);
     }
 
