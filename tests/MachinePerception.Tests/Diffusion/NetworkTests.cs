@@ -64,6 +64,11 @@ public class NetworkTests
         var x = rng.Normal([4, 3], dtype: F64).RequireGrad();
         var r = GradCheck.RunOn(() => Op.Sum(Op.Square(net.PredictNoise(x, [1, 10, 100, 1000]))), [x, .. net.Parameters()]);
         Assert.True(r.Passed, r.Summary);
+        var fourier = new MlpDenoiser(3, 5, 2, rng, timeFeatures: 4, dtype: F64, inputFrequencies: 2);
+        Assert.Equal(new[] { 5, 3 * 5 }, fourier.Parameters()[0].Shape.ToArray());                 // x and sin, cos at 2 octaves
+        var rf = GradCheck.RunOn(() => Op.Sum(Op.Square(fourier.PredictNoise(x, [1, 10, 100, 1000]))), [x, .. fourier.Parameters()]);
+        Assert.True(rf.Passed, rf.Summary);
+        Assert.StartsWith("MlpDenoiser:", Assert.Throws<ArgumentException>(() => new MlpDenoiser(3, 5, 2, rng, inputFrequencies: -1)).Message);
         var blind = new MlpDenoiser(3, 5, 2, rng, useTime: false);
         var z = rng.Normal([2, 3]);
         Assert.Equal(blind.PredictNoise(z, [1, 1]).ToDoubleArray(), blind.PredictNoise(z, [500, 999]).ToDoubleArray());
