@@ -1,3 +1,4 @@
+using MachinePerception.Implicit;
 using MachinePerception.Nn;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
@@ -9,17 +10,18 @@ namespace MachinePerception.Diffusion;
 /// (§6.2). An MLP x [B, D] → ε̂ [B, D] with hidden layers h_{l+1} = relu(W_l h_l + U_l φ(t) + b_l): the sinusoidal step
 /// features φ(t) (<see cref="TimeEmbedding.Sinusoidal"/>) enter every layer. With <c>useTime: false</c> the network never
 /// sees t — a bug found in small examples: such a model can only predict the average noise over all noise levels.
-/// With <c>inputFrequencies: K</c> &gt; 0 the first layer reads Fourier features of x as well,
-/// [x, sin(2^k x), cos(2^k x)] for k = 0 … K−1 (per coordinate): an MLP on a few raw coordinates learns sharp functions of
-/// them slowly (spectral bias, §8's positional encoding), and near t = 0 the noise predictor of thin 2-D structures is sharp.
+/// With <c>inputFrequencies: L</c> &gt; 0 the first layer reads §8's <see cref="PositionalEncoding"/> of x,
+/// [x, sin(2^k π x), cos(2^k π x)] for k = 0 … L−1 (per coordinate): an MLP on a few raw coordinates learns sharp functions
+/// of them slowly (spectral bias), and near t = 0 the noise predictor of thin 2-D structures is sharp.
 /// </summary>
 public sealed class MlpDenoiser : Module, INoisePredictor
 {
     public int Dimension { get; }
     public int TimeFeatures { get; }
     public bool UsesTime { get; }
-    /// <summary>K: the number of octaves of Fourier features of x (0: the raw coordinates only).</summary>
-    public int InputFrequencies { get; }
+    /// <summary>L: the number of octaves of the positional encoding of x (0: the raw coordinates only).</summary>
+    public int InputFrequencies => encoding.Frequencies;
+    readonly PositionalEncoding encoding;
     readonly Linear[] layers, timeLayers;
     readonly Linear output;
 
@@ -28,12 +30,12 @@ public sealed class MlpDenoiser : Module, INoisePredictor
     {
         if (dimension <= 0 || hidden <= 0 || hiddenLayers <= 0 || timeFeatures <= 0 || timeFeatures % 2 != 0 || inputFrequencies < 0)
             throw new ArgumentException($"MlpDenoiser: sizes must be positive (time features even, input frequencies ≥ 0), got dimension {dimension}, hidden {hidden}, layers {hiddenLayers}, time features {timeFeatures}, input frequencies {inputFrequencies}");
-        (Dimension, TimeFeatures, UsesTime, InputFrequencies) = (dimension, timeFeatures, useTime, inputFrequencies);
+        (Dimension, TimeFeatures, UsesTime, encoding) = (dimension, timeFeatures, useTime, new PositionalEncoding(inputFrequencies));
         layers = new Linear[hiddenLayers];
         timeLayers = new Linear[useTime ? hiddenLayers : 0];
         for (int l = 0; l < hiddenLayers; l++)
         {
-            layers[l] = RegisterModule($"layer{l}", new Linear(l == 0 ? dimension * (1 + 2 * inputFrequencies) : hidden, hidden, rng, dtype: dtype));
+            layers[l] = RegisterModule($"layer{l}", new Linear(l == 0 ? encoding.OutputSize(dimension) : hidden, hidden, rng, dtype: dtype));
             if (useTime) timeLayers[l] = RegisterModule($"time{l}", new Linear(timeFeatures, hidden, rng, bias: false, dtype: dtype));
         }
         output = RegisterModule("output", new Linear(hidden, dimension, rng, dtype: dtype));
@@ -46,8 +48,7 @@ public sealed class MlpDenoiser : Module, INoisePredictor
         if (labels is not null && labels.Any(l => l != NoisePredictor.NullLabel))
             throw new ArgumentException("MlpDenoiser: an unconditional model got labels");
         var features = UsesTime ? TimeEmbedding.Sinusoidal(t, TimeFeatures, xt.DType).To(xt.Device) : null;   // [B, F]
-        var h = InputFrequencies == 0 ? xt : Op.Concat([xt, .. Enumerable.Range(0, InputFrequencies).SelectMany(k =>
-            new[] { Op.Sin(xt * Math.Pow(2, k)), Op.Cos(xt * Math.Pow(2, k)) })], 1);                          // [B, D(1 + 2K)]
+        var h = encoding.Forward(xt);                                                                            // [B, D(1 + 2L)]
         for (int l = 0; l < layers.Length; l++)
         {
             var z = layers[l].Forward(h);                                                                        // [B, H]
