@@ -49,8 +49,7 @@ public sealed class DdpmMnistRecipe : TrainingRecipe
 
     public override IReadOnlyDictionary<string, double> Evaluate(Module model)
     {
-        var judge = SampleJudge.LoadMnist();
-        var reference = judge.Statistics(Mnist.Load(Split.Test).Images);
+        var (judge, reference) = DigitSamples.MnistJudge;
         var samples = DigitSamples.Ddim((UNet)model, Schedule, 100, 20, new Rng(Seed + 100));
         var report = DigitSamples.Judge(judge, samples, reference);
         return new Dictionary<string, double> { ["frechet_distance"] = report.FrechetDistance, ["confident_fraction"] = report.ConfidentFraction };

@@ -1,3 +1,4 @@
+using MachinePerception.Data;
 using MachinePerception.Generative;
 using MachinePerception.Ops;
 using MachinePerception.Tensors;
@@ -20,6 +21,19 @@ public sealed record JudgeReport(double FrechetDistance, double ConfidentFractio
 /// </summary>
 public static class DigitSamples
 {
+    static readonly Lazy<(SampleJudge, FeatureStatistics)> mnistJudge = new(() =>
+    {
+        var judge = SampleJudge.LoadMnist();
+        return (judge, judge.Statistics(Mnist.Load(Split.Test).Images));
+    });
+
+    /// <summary>
+    /// Chapter 05's judge and its feature statistics of the 10,000 MNIST test digits: the reference every Fréchet distance
+    /// of §6 is measured against. Loaded and computed once per process (the statistics cost seconds of CPU; both are
+    /// deterministic, so sharing them changes no number).
+    /// </summary>
+    public static (SampleJudge Judge, FeatureStatistics TestReference) MnistJudge => mnistJudge.Value;
+
     /// <summary>[0, 1] → [−1, 1].</summary>
     public static Tensor ToModel(Tensor images) => images * 2 - 1;
 
