@@ -111,7 +111,7 @@ public sealed class TrainCommand : ICommand
     static Action<TrainingStatus> Progress()
     {
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        var last = TimeSpan.FromDays(-1);   // not MinValue: Elapsed − MinValue overflows
         return s =>
         {
             if (clock.Elapsed - last < TimeSpan.FromMilliseconds(250) && s.Step != s.Steps) return;

@@ -44,7 +44,11 @@ public static class Dequantization
     /// The mean of log p_y over a set of images in batches without gradients, each image dequantized once with
     /// <paramref name="rng"/> — an unbiased estimate of E_u[log p_y] averaged over the images.
     /// </summary>
-    public static double MeanLogDensity(Func<Tensor, Tensor> logProb, Tensor images, Rng rng, int batchSize = 250)
+    public static double MeanLogDensity(Func<Tensor, Tensor> logProb, Tensor images, Rng rng, int batchSize = 250) =>
+        MeanLogDensity((y, _) => logProb(y), images, rng, batchSize);
+
+    /// <summary>The same for a conditional model: <paramref name="logProb"/>(y, x) also sees the original batch x (e.g. to make its low-resolution version).</summary>
+    public static double MeanLogDensity(Func<Tensor, Tensor, Tensor> logProb, Tensor images, Rng rng, int batchSize = 250)
     {
         using var _ = Autodiff.Autograd.NoGrad();
         double total = 0;
@@ -52,7 +56,8 @@ public static class Dequantization
         for (int start = 0; start < n; start += batchSize)
         {
             int len = Math.Min(batchSize, n - start);
-            total += Op.Sum(logProb(Uniform(Op.Slice(images, 0, start, len), rng))).Item();
+            var x = Op.Slice(images, 0, start, len);
+            total += Op.Sum(logProb(Uniform(x, rng), x)).Item();
         }
         return total / n;
     }

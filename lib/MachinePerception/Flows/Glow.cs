@@ -14,6 +14,9 @@ namespace MachinePerception.Flows;
 /// log p(x) = Σ_l log p(z_l | h_l) + log N(z_L; 0, I) + Σ (log-determinants of every step). Images [B, C, H, W]
 /// with H and W divisible by 2^L, pixel values y ∈ [0, 1) (dequantized). Before the first squeeze they are centred
 /// (y − ½, log|det| = 0) or, with <c>logitAlpha</c> &gt; 0, passed through RealNVP's <see cref="LogitTransform"/>.
+/// With <c>conditionChannels</c> &gt; 0 the flow is conditional (SRFlow, §4): every level receives a feature map u_l of
+/// its own resolution, which each step's coupling sees beside x^B and, with <c>affineInjector</c>, an
+/// <see cref="AffineInjector"/> between the 1×1 convolution and the coupling uses.
 /// </summary>
 public sealed class Glow : Module
 {
@@ -28,11 +31,16 @@ public sealed class Glow : Module
     public int Hidden { get; }
     /// <summary>The logit pre-processing, or null for the plain shift y − ½.</summary>
     public LogitTransform? Logit { get; }
+    /// <summary>Channels of each level's condition u_l (0: unconditional).</summary>
+    public int ConditionChannels { get; }
 
     public Glow(int channels, int height, int width, int levels, int steps, int hidden, Rng rng,
         InvertibleConv1x1.Parameterization convolution = InvertibleConv1x1.Parameterization.Lu,
-        CouplingScale scale = CouplingScale.TanhBounded, double logitAlpha = 0, DType dtype = DType.Float32)
+        CouplingScale scale = CouplingScale.TanhBounded, double logitAlpha = 0, int conditionChannels = 0, bool affineInjector = false,
+        DType dtype = DType.Float32)
     {
+        if (affineInjector && conditionChannels == 0) throw new ArgumentException("Glow: an affine injector needs a condition (conditionChannels > 0)");
+        ConditionChannels = conditionChannels;
         if (logitAlpha > 0) Logit = RegisterModule("logit", new LogitTransform(logitAlpha));
         if (levels < 1 || steps < 1 || hidden < 1) throw new ArgumentException($"Glow: levels ({levels}), steps ({steps}) and hidden ({hidden}) must be positive");
         if (height % (1 << levels) != 0 || width % (1 << levels) != 0)
@@ -47,7 +55,8 @@ public sealed class Glow : Module
             {
                 level.Add(new ActNorm(c, dtype));
                 level.Add(new InvertibleConv1x1(c, rng, convolution, dtype));
-                level.Add(AffineCoupling.ForImages(c, hidden, rng, transformLast: k % 2 == 1, scale: scale, dtype: dtype));
+                if (affineInjector) level.Add(new AffineInjector(c, conditionChannels, hidden, rng, dtype));
+                level.Add(AffineCoupling.ForImages(c, hidden, rng, transformLast: k % 2 == 1, conditionChannels, scale, dtype: dtype));
             }
             levelFlows.Add(RegisterModule($"level{l}", level));
             if (l < levels - 1)
@@ -75,8 +84,27 @@ public sealed class Glow : Module
     /// <summary>The flow steps of level l (for the chapter's checks of single layers).</summary>
     public FlowSequence Level(int l) => levelFlows[l];
 
-    /// <summary>x → (latents z_1 … z_L, log p(x) [B] in nats, log-determinant part [B]).</summary>
-    public (IReadOnlyList<Tensor> Latents, Tensor LogProb, Tensor LogDet) Encode(Tensor x)
+    /// <summary>The resolution (H, W) of level l's flow steps: the image halved l + 1 times.</summary>
+    public (int Height, int Width) LevelSize(int l) => (Height >> (l + 1), Width >> (l + 1));
+
+    Tensor? ConditionOf(IReadOnlyList<Tensor>? conditions, int l, int batch)
+    {
+        if (ConditionChannels == 0)
+        {
+            if (conditions is not null) throw new ArgumentException("Glow: this flow is unconditional; pass no conditions");
+            return null;
+        }
+        if (conditions is null || conditions.Count != Levels)
+            throw new ArgumentException($"Glow: needs one condition per level ({Levels}), got {conditions?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        var (h, w) = LevelSize(l);
+        var u = conditions[l];
+        if (u.Rank != 4 || u.Shape[0] != batch || u.Shape[1] != ConditionChannels || u.Shape[2] != h || u.Shape[3] != w)
+            throw new ArgumentException($"Glow: the condition of level {l} must be [{batch}, {ConditionChannels}, {h}, {w}], got {u.Shape}");
+        return u;
+    }
+
+    /// <summary>x → (latents z_1 … z_L, log p(x) [B] in nats, log-determinant part [B]); conditions u_l per level for a conditional flow.</summary>
+    public (IReadOnlyList<Tensor> Latents, Tensor LogProb, Tensor LogDet) Encode(Tensor x, IReadOnlyList<Tensor>? conditions = null)
     {
         if (x.Rank != 4 || x.Shape[1] != Channels || x.Shape[2] != Height || x.Shape[3] != Width)
             throw new ArgumentException($"Glow: expected images [B, {Channels}, {Height}, {Width}], got {x.Shape}");
@@ -86,7 +114,7 @@ public sealed class Glow : Module
         for (int l = 0; l < Levels; l++)
         {
             h = Squeeze.Apply(h);
-            var (y, ld) = levelFlows[l].Forward(h);
+            var (y, ld) = levelFlows[l].Forward(h, ConditionOf(conditions, l, x.Shape[0]));
             logDet = logDet + ld;
             h = y;
             if (l < Levels - 1)
@@ -103,17 +131,17 @@ public sealed class Glow : Module
     }
 
     /// <summary>log p(x) per image [B], in nats (a density over the continuous, dequantized pixel values).</summary>
-    public Tensor LogProb(Tensor x) => Encode(x).LogProb;
+    public Tensor LogProb(Tensor x, IReadOnlyList<Tensor>? conditions = null) => Encode(x, conditions).LogProb;
 
     /// <summary>The inverse of <see cref="Encode"/>: latents z_1 … z_L → x.</summary>
-    public Tensor Decode(IReadOnlyList<Tensor> latents)
+    public Tensor Decode(IReadOnlyList<Tensor> latents, IReadOnlyList<Tensor>? conditions = null)
     {
         if (latents.Count != Levels) throw new ArgumentException($"Glow.Decode: {latents.Count} latents for {Levels} levels");
         var h = latents[^1];
         for (int l = Levels - 1; l >= 0; l--)
         {
             if (l < Levels - 1) h = splits[l].Inverse(h, latents[l]);
-            h = Squeeze.Unapply(levelFlows[l].Inverse(h));
+            h = Squeeze.Unapply(levelFlows[l].Inverse(h, ConditionOf(conditions, l, h.Shape[0])));
         }
         return Logit is null ? h + 0.5 : Logit.Inverse(h);
     }
@@ -122,7 +150,7 @@ public sealed class Glow : Module
     /// n samples: z_L ~ N(0, T²I), then each split's latent from its prior at temperature T, inverted level by level.
     /// Temperatures below 1 (0.7, 0.5) give smoother, more typical images (Glow's "reduced temperature").
     /// </summary>
-    public Tensor Sample(int n, double temperature, Rng rng)
+    public Tensor Sample(int n, double temperature, Rng rng, IReadOnlyList<Tensor>? conditions = null)
     {
         var dtype = Parameters()[0].DType;
         var top = LatentShapes()[^1];
@@ -130,7 +158,7 @@ public sealed class Glow : Module
         for (int l = Levels - 1; l >= 0; l--)
         {
             if (l < Levels - 1) h = splits[l].Inverse(h, splits[l].SampleLatent(h, temperature, rng));
-            h = Squeeze.Unapply(levelFlows[l].Inverse(h));
+            h = Squeeze.Unapply(levelFlows[l].Inverse(h, ConditionOf(conditions, l, n)));
         }
         return Logit is null ? h + 0.5 : Logit.Inverse(h);
     }
