@@ -84,8 +84,8 @@ public sealed class SqueezeSplitShapes : NumericExercise
             Answer((c, h, w) => (4 * c, h / 2, w / 2), (c, h, w) => (c, h / 2, w / 2, c * h * w / 2)));
         yield return Wrong("ignored the splits", "Each split keeps only half of the channels; the other half leaves as a latent.",
             Answer((c, h, w) => (4 * c, h / 2, w / 2), (c, h, w) => (c, h, w, 0)));
-        yield return Wrong("counted the kept half as factored out", "n counts what the splits remove, not what they keep.",
-            Answer((c, h, w) => (4 * c, h / 2, w / 2), (c, h, w) => (c / 2, h, w, (c - c / 2) * h * w)));
+        yield return Wrong("counted channels instead of values", "n counts the numbers factored out: C/2 channels of H × W pixels each, C/2·H·W per split.",
+            Answer((c, h, w) => (4 * c, h / 2, w / 2), (c, h, w) => (c - c / 2, h, w, c / 2)));
     }
 
     protected override Prose Solve()
