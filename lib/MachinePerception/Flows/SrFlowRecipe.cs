@@ -58,12 +58,14 @@ public sealed class SrFlowRecipe : TrainingRecipe
             SuperResolution.Diversity(samples, samplesPerImage));
     }
 
-    public override IReadOnlyDictionary<string, double> Evaluate(Module model)
+    public override IReadOnlyDictionary<string, double> Evaluate(Module model) =>
+        Measure((SrFlow)model, Mnist.Load(Split.Test).Images, PsnrImages, SamplesPerImage);
+
+    /// <summary>The metrics of <see cref="Evaluate"/> on any set of digits, PSNR on the first <paramref name="psnrImages"/> (the chapter's smoke run uses fewer).</summary>
+    public static IReadOnlyDictionary<string, double> Measure(SrFlow sr, Tensor images, int psnrImages, int samplesPerImage)
     {
-        var sr = (SrFlow)model;
-        var test = Mnist.Load(Split.Test).Images;
-        double meanLogDensity = Dequantization.MeanLogDensity((y, x) => sr.LogProb(y, SuperResolution.Downsample(x)), test, new Rng(12345));
-        var (mean, bicubic, diversity) = Compare(sr, Op.Slice(test, 0, 0, PsnrImages), SamplesPerImage, Temperature, new Rng(54321));
+        double meanLogDensity = Dequantization.MeanLogDensity((y, x) => sr.LogProb(y, SuperResolution.Downsample(x)), images, new Rng(12345));
+        var (mean, bicubic, diversity) = Compare(sr, Op.Slice(images, 0, 0, psnrImages), samplesPerImage, Temperature, new Rng(54321));
         return new Dictionary<string, double>
         {
             ["test_conditional_bits_per_dim"] = Dequantization.BitsPerDim(meanLogDensity, 784),
