@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using MachinePerception.Backends;
 using MachinePerception.Checkpoints;
 using MachinePerception.Tensors;
@@ -15,45 +15,38 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class TrainCommand : ICommand
 {
-    public string Name => "train";
-    public string Summary => "train a model into a checkpoint: train <model> [--steps N] [--out FILE] [--device cpu|cuda] | --verify [--steps k] | --list";
-
-    public int Run(string[] args)
+    public Command Create()
     {
-        string? model = null, output = null;
-        int? steps = null;
-        bool verify = false, list = false;
-        var device = Device.Cpu;
-        for (int i = 0; i < args.Length; i++)
+        var model = new Argument<string?>("model") { Description = "the model's name (book train --list shows them)", Arity = ArgumentArity.ZeroOrOne };
+        var steps = new Option<int?>("--steps") { Description = "steps to train (default: the recipe's); with --verify, steps to retrain (default: all)" };
+        steps.Validators.Add(r =>
         {
-            switch (args[i])
+            foreach (var t in r.Tokens)
+                if (!int.TryParse(t.Value, out int n) || n < 1) r.AddError($"--steps must be a positive number, got '{t.Value}'");
+        });
+        var output = new Option<string>("--out") { Description = "where to write the checkpoint (default data/checkpoints/<model>.mpck)", HelpName = "file" };
+        var device = new Option<string>("--device") { Description = "train on the CPU or a CUDA GPU", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var verify = new Option<bool>("--verify") { Description = "retrain the shipped checkpoint's first --steps steps and compare the loss log (and, for all steps, the parameters)" };
+        var list = new Option<bool>("--list") { Description = "list the models and their checkpoints" };
+        var command = new Command("train", "Train one of the book's models deterministically into a checkpoint, or verify a shipped checkpoint by retraining it.");
+        command.Arguments.Add(model);
+        foreach (var o in new Option[] { steps, output, device, verify, list }) command.Options.Add(o);
+        command.SetAction(r =>
+        {
+            if (r.GetValue(list)) return List();
+            if (r.GetValue(model) is not { } name)
             {
-                case "--steps" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
-                    steps = n; i++; break;
-                case "--out" when i + 1 < args.Length: output = args[++i]; break;
-                case "--device" when i + 1 < args.Length && args[i + 1] is "cpu" or "cuda":
-                    device = args[++i] == "cuda" ? Device.Cuda : Device.Cpu; break;
-                case "--verify": verify = true; break;
-                case "--list": list = true; break;
-                case var a when a.StartsWith("--", StringComparison.Ordinal):
-                    Console.Error.WriteLine($"book train: unknown or incomplete option '{a}'");
-                    return 2;
-                default:
-                    if (model is not null) { Console.Error.WriteLine($"book train: one model at a time ('{model}', '{args[i]}')"); return 2; }
-                    model = args[i];
-                    break;
+                Console.Error.WriteLine("book train: name a model (book train --list shows them)");
+                return 2;
             }
-        }
-        if (list) return List();
-        if (model is null)
-        {
-            Console.Error.WriteLine("book train: name a model (book train --list shows them)");
-            return 2;
-        }
-        TrainingRecipe recipe;
-        try { recipe = TrainingRecipes.Find(model); }
-        catch (ArgumentException e) { Console.Error.WriteLine($"book train: {e.Message}"); return 2; }
-        return verify ? Verify(recipe, steps) : Train(recipe, steps, output, device);
+            TrainingRecipe recipe;
+            try { recipe = TrainingRecipes.Find(name); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"book train: {e.Message}"); return 2; }
+            return r.GetValue(verify) ? Verify(recipe, r.GetValue(steps))
+                : Train(recipe, r.GetValue(steps), r.GetValue(output), r.GetValue(device) == "cuda" ? Device.Cuda : Device.Cpu);
+        });
+        return command;
     }
 
     static int List()
@@ -111,10 +104,10 @@ public sealed class TrainCommand : ICommand
     static Action<TrainingStatus> Progress()
     {
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.FromDays(-1);   // not MinValue: Elapsed − MinValue overflows
+        TimeSpan? last = null;
         return s =>
         {
-            if (clock.Elapsed - last < TimeSpan.FromMilliseconds(250) && s.Step != s.Steps) return;
+            if (last is { } shown && clock.Elapsed - shown < TimeSpan.FromMilliseconds(250) && s.Step != s.Steps) return;
             last = clock.Elapsed;
             Console.Error.Write($"\r  step {s.Step}/{s.Steps}  loss {s.Loss:G5}  {s.StepsPerSecond:F2} steps/s  {s.Remaining.TotalSeconds:F0} s left   ");
         };
