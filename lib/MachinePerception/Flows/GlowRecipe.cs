@@ -19,7 +19,7 @@ public sealed class GlowRecipe : TrainingRecipe
     public override string Name => "glow-mnist";
     public override string Chapter => "04";
     public override string Description => $"Glow, {Levels} levels × {StepsPerLevel} steps, on the 8,000 MNIST training digits (dequantized, logit); bits/dim on the 2,000 test digits";
-    public override int DefaultSteps => 6000;
+    public override int DefaultSteps => 3000;
     public override int LogEvery => 10;
     public override int VerifySteps => 20;
 

@@ -22,7 +22,7 @@ public sealed class SrFlowRecipe : TrainingRecipe
     public override string Name => "srflow-mnist";
     public override string Chapter => "04";
     public override string Description => $"SRFlow, 14×14 → 28×28 MNIST digits, conditional Glow 2 levels × {StepsPerLevel} steps with affine injectors; conditional bits/dim, PSNR of the mean sample";
-    public override int DefaultSteps => 3000;
+    public override int DefaultSteps => 2000;
     public override int LogEvery => 10;
     public override int VerifySteps => 20;
     public override ulong Seed => 2;
