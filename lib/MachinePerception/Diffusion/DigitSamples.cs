@@ -28,7 +28,7 @@ public static class DigitSamples
     });
 
     /// <summary>
-    /// Chapter 05's judge and its feature statistics of the 10,000 MNIST test digits: the reference every Fréchet distance
+    /// Chapter 05's judge and its feature statistics of the 2,000 MNIST test digits: the reference every Fréchet distance
     /// of §6 is measured against. Loaded and computed once per process (the statistics cost seconds of CPU; both are
     /// deterministic, so sharing them changes no number).
     /// </summary>
