@@ -30,7 +30,13 @@ public static class PoseSkeleton
         ["Hips", "LeftHip", "LeftKnee", "LeftAnkle", "RightHip", "RightKnee", "RightAnkle", "Chest", "Neck", "Head",
          "LeftShoulder", "LeftElbow", "LeftWrist", "RightShoulder", "RightElbow", "RightWrist"];
 
-    /// <summary>Bone lengths ‖p_child − p_parent‖ of one pose [16].</summary>
+    /// <summary>
+    /// The bones (indices into <see cref="BoneLengths"/>) that are rigid in every skeleton: thighs, shins, upper arms,
+    /// forearms. The others span several joints of the mocap skeleton (the spine, the clavicles) and bend a little.
+    /// </summary>
+    public static IReadOnlyList<int> LimbBones { get; } = [1, 2, 4, 5, 10, 11, 13, 14];
+
+    /// <summary>Bone lengths ‖p_child − p_parent‖ of one pose [15], in the order of <see cref="KinematicTree.Bones"/>.</summary>
     public static double[] BoneLengths(IReadOnlyList<Vec3> pose) =>
         Tree.Bones().Select(b => (pose[b.Child] - pose[b.Parent]).Norm).ToArray();
 }
