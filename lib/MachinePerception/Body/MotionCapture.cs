@@ -66,6 +66,20 @@ public static class MotionCapture
     }
 
     /// <summary>
+    /// Splits a clip's frames into training and held-out frames by blocks of <paramref name="block"/> consecutive frames, every
+    /// <paramref name="every"/>-th block held out (neighbouring frames are nearly the same pose, so a frame-by-frame split would
+    /// leak the held-out poses into training).
+    /// </summary>
+    public static (T[] Train, T[] Test) SplitByBlocks<T>(IReadOnlyList<T> frames, int block = 30, int every = 5, int offset = 2)
+    {
+        if (block < 1 || every < 2) throw new ArgumentException($"MotionCapture.SplitByBlocks: block {block} ≥ 1 and every {every} ≥ 2 needed");
+        var train = new List<T>();
+        var test = new List<T>();
+        for (int f = 0; f < frames.Count; f++) ((f / block) % every == offset ? test : train).Add(frames[f]);
+        return (train.ToArray(), test.ToArray());
+    }
+
+    /// <summary>
     /// The 16 <see cref="PoseSkeleton"/> joints of every frame in metres: [frame][joint]. The CMU conversion's first frame is a
     /// T-pose added by the converter, not captured motion; <paramref name="skipTPose"/> drops it.
     /// </summary>
