@@ -90,7 +90,7 @@ public sealed class Lifter : Module
         if (boneLengths is null) throw new ArgumentException("Lifter.Forward: the bone-constrained lifter needs the bone lengths [N, K−1]");
         int n = inputs.Shape[0], k = PoseSkeleton.Count;
         var directions = Op.Reshape(y, n, k - 1, 3);
-        var unit = directions / Op.Sqrt(Op.Sum(Op.Square(directions), -1, keepDims: true) + 1e-9);
+        var unit = directions / Op.Sqrt(Op.Sum(Op.Square(directions), -1, keepDims: true) + 1e-12);
         var bones = unit * Op.Unsqueeze(boneLengths, -1);                                   // [N, K−1, 3]
         var joints = new Tensor[k];
         joints[0] = Tensor.Zeros([n, 3], inputs.DType);

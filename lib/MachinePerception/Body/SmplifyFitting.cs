@@ -5,6 +5,42 @@ using MachinePerception.Tensors;
 
 namespace MachinePerception.Body;
 
+/// <summary>
+/// A synthetic person in front of the camera, for testing fits: shape β, pose θ (joint 0 the global orientation, in the
+/// camera's frame) and translation t.
+/// </summary>
+public sealed record FittingSubject(double[] Betas, Vec3[] Pose, Vec3 Translation)
+{
+    /// <summary>
+    /// A subject with the body pose of <paramref name="pose"/> (e.g. retargeted motion capture), its heading replaced by
+    /// <paramref name="yaw"/> (0: facing the camera), stood upright in the camera's frame at <paramref name="translation"/>.
+    /// </summary>
+    public static FittingSubject Facing(IReadOnlyList<Vec3> pose, double yaw, double[] betas, Vec3 translation)
+    {
+        var root = Rodrigues.Rotation(pose[0]);
+        var forward = root * new Vec3(0, 0, 1);
+        double heading = Math.Atan2(forward.X, forward.Z);
+        var turned = pose.ToArray();
+        turned[0] = Rodrigues.AxisAngle(PinholeCamera.Upright * Matrix3.RotationY(yaw - heading) * root);
+        return new FittingSubject(betas, turned, translation);
+    }
+
+    /// <summary>The model's posed joints for this subject.</summary>
+    public Vec3[] Joints(SmplModel model)
+    {
+        var j = model.Joints(Tensor.FromArray(Betas, 1, Betas.Length), Tensor.FromArray(Pose.SelectMany(v => new[] { v.X, v.Y, v.Z }).ToArray(), 1, Pose.Length, 3),
+            Tensor.FromArray(new[] { Translation.X, Translation.Y, Translation.Z }, 1, 3)).ToDoubleArray();
+        return Enumerable.Range(0, Pose.Length).Select(k => new Vec3(j[3 * k], j[3 * k + 1], j[3 * k + 2])).ToArray();
+    }
+
+    /// <summary>The joints' pixels, with Gaussian noise of <paramref name="sigma"/> pixels.</summary>
+    public (double X, double Y)[] Keypoints(SmplModel model, PinholeCamera camera, double sigma, Rng rng) =>
+        Joints(model).Select(p => camera.Project(p)).Select(q => (q.X + sigma * rng.NextNormal(), q.Y + sigma * rng.NextNormal())).ToArray();
+
+    /// <summary>The parameter vector [β, θ, t] of <see cref="SmplifyFitting"/>.</summary>
+    public double[] Parameters() => [.. Betas, .. Pose.SelectMany(v => new[] { v.X, v.Y, v.Z }), Translation.X, Translation.Y, Translation.Z];
+}
+
 /// <summary>One fit: the estimated shape, pose and translation, and how well it explains the keypoints.</summary>
 public sealed record BodyFit(double[] Betas, Vec3[] Pose, Vec3 Translation, Vec3[] Joints, double ReprojectionError, List<double> CostHistory);
 

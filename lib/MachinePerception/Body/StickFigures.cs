@@ -110,6 +110,32 @@ public static class StickFigures
         return new KeypointImages(Tensor.FromArray(images, count, Channels, size, size), Tensor.FromArray(keypoints, count, k, 2), size);
     }
 
+    /// <summary>
+    /// Copies of colour images [N, 3, S, S] with keypoints [N, K, 2] marked as small crosses of the given colour (r, g, b in
+    /// [0, 1]) — to show predictions on top of the pictures.
+    /// </summary>
+    public static Tensor Mark(Tensor images, Tensor keypoints, (double R, double G, double B) colour)
+    {
+        if (images.Rank != 4 || images.Shape[1] != 3 || keypoints.Rank != 3 || keypoints.Shape[0] != images.Shape[0] || keypoints.Shape[2] != 2)
+            throw new ArgumentException($"StickFigures.Mark: images [N, 3, S, S] and keypoints [N, K, 2] needed, got {images.Shape} and {keypoints.Shape}");
+        int n = images.Shape[0], h = images.Shape[2], w = images.Shape[3], k = keypoints.Shape[1];
+        var pixels = images.ToFloatArray();
+        var p = keypoints.ToDoubleArray();
+        double[] rgb = [colour.R, colour.G, colour.B];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++)
+            {
+                int cx = (int)Math.Floor(p[(i * k + j) * 2]), cy = (int)Math.Floor(p[(i * k + j) * 2 + 1]);
+                foreach (var (dx, dy) in new[] { (0, 0), (1, 0), (-1, 0), (0, 1), (0, -1) })
+                {
+                    int x = cx + dx, y = cy + dy;
+                    if (x < 0 || y < 0 || x >= w || y >= h) continue;
+                    for (int c = 0; c < 3; c++) pixels[((i * 3 + c) * h + y) * w + x] = (float)rgb[c];
+                }
+            }
+        return Tensor.FromArray(pixels, n, 3, h, w);
+    }
+
     // project, then scale and shift so the figure's bounding box fills 70–85 % of the image height, kept inside the image
     static ((double X, double Y)[] Points, double Scale) Fit(IReadOnlyList<Vec3> pose, double yaw, double pitch, int size, Rng rng)
     {
