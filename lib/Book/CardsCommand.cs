@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using MachinePerception.Exercises;
@@ -36,10 +37,13 @@ public sealed record RevisionCard(int? Chapter, string Notebook, string CellId, 
 /// </summary>
 public sealed class CardsCommand : ICommand
 {
-    public string Name => "cards";
-    public string Summary => "revision cards (cells tagged 'card') with their checks: --chapters --format md|html|json --out --strict";
-
-    public int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    public Command Create()
+    {
+        var command = new Command("cards", "The revision cards of the chapters (cells tagged 'card'), each with the PASS line that checks it.");
+        var symbols = new RevisionOptions.Symbols(command);
+        command.SetAction(r => Run(symbols.Read(r), Console.Out, Console.Error));
+        return command;
+    }
 
     /// <summary>The cards of one notebook, in cell order.</summary>
     internal static IReadOnlyList<RevisionCard> Collect(string notebook)
@@ -107,7 +111,11 @@ public sealed class CardsCommand : ICommand
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var options = RevisionOptions.Parse("cards", args, error);
-        if (options is null) return 2;
+        return options is null ? 2 : Run(options, output, error);
+    }
+
+    static int Run(RevisionOptions options, TextWriter output, TextWriter error)
+    {
         var cards = new List<RevisionCard>();
         foreach (var notebook in TaggedCellReader.NotebookPaths(options.Files, options.NotebookFolder()))
         {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace MachinePerception.Book;
 
 /// <summary>Finds the chapter notebooks that a command's arguments name.</summary>
@@ -34,6 +36,26 @@ public static class Chapters
             0 => throw new FileNotFoundException($"book {command}: no chapter '{argument}' in {Folder}"),
             _ => throw new ArgumentException($"book {command}: '{argument}' names several chapters: {string.Join(", ", matches.Select(Path.GetFileName))}"),
         };
+    }
+
+    /// <summary>
+    /// The command-line argument that names chapters (or notebooks). A word starting with '-' is an option the command
+    /// does not have, never a chapter: it is refused as such.
+    /// </summary>
+    public static Argument<string[]> Argument(string name, string description) =>
+        RefuseOptions(new Argument<string[]>(name) { Description = description, Arity = ArgumentArity.ZeroOrMore });
+
+    /// <summary>The argument that names exactly one chapter (see <see cref="Argument(string, string)"/>).</summary>
+    public static Argument<string> One(string name, string description) => RefuseOptions(new Argument<string>(name) { Description = description });
+
+    static T RefuseOptions<T>(T argument) where T : System.CommandLine.Argument
+    {
+        argument.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+                if (token.Value.StartsWith('-')) r.AddError($"unknown option '{token.Value}'");
+        });
+        return argument;
     }
 
     /// <summary>The notebooks of the arguments, or the whole book when there are none.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MachinePerception.Book.Notebooks;
 
 namespace MachinePerception.Book;
@@ -8,13 +9,19 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class CheckCommand : ICommand
 {
-    public string Name => "check";
-    public string Summary => "validate executed chapters (schema, metadata, errors, FAIL lines, TODO, images): check [chapter…]";
+    public Command Create()
+    {
+        var chapters = Chapters.Argument("chapter", "chapters by number (14), name (14-appendix) or path; default: all");
+        var command = new Command("check", "Validate executed chapters: nbformat schema, Polyglot metadata, the first cell, error outputs, FAIL lines, TODO, images.");
+        command.Arguments.Add(chapters);
+        command.SetAction(r => Run(r.GetValue(chapters) ?? []));
+        return command;
+    }
 
-    public int Run(string[] args)
+    static int Run(string[] args)
     {
         IReadOnlyList<string> notebooks;
-        try { notebooks = Chapters.ResolveAll(Name, args); }
+        try { notebooks = Chapters.ResolveAll("check", args); }
         catch (Exception e) when (e is FileNotFoundException or ArgumentException or InvalidOperationException)
         {
             Console.Error.WriteLine(e.Message);

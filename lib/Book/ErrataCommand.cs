@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using MachinePerception.Exercises;
@@ -19,10 +20,13 @@ public sealed record ErratumEntry(int? Chapter, string Notebook, string CellId, 
 /// </summary>
 public sealed class ErrataCommand : ICommand
 {
-    public string Name => "errata";
-    public string Summary => "the summary's slips shown by the chapters (cells tagged 'errata'): --chapters --format md|html|json --out --strict";
-
-    public int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    public Command Create()
+    {
+        var command = new Command("errata", "The slips of the course summary that the chapters found, each shown numerically (cells tagged 'errata').");
+        var symbols = new RevisionOptions.Symbols(command);
+        command.SetAction(r => Run(symbols.Read(r), Console.Out, Console.Error));
+        return command;
+    }
 
     internal static IReadOnlyList<ErratumEntry> Collect(string notebook)
     {
@@ -59,7 +63,11 @@ public sealed class ErrataCommand : ICommand
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var options = RevisionOptions.Parse("errata", args, error);
-        if (options is null) return 2;
+        return options is null ? 2 : Run(options, output, error);
+    }
+
+    static int Run(RevisionOptions options, TextWriter output, TextWriter error)
+    {
         var entries = new List<ErratumEntry>();
         foreach (var notebook in TaggedCellReader.NotebookPaths(options.Files, options.NotebookFolder()))
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MachinePerception.Book.Notebooks;
 
 namespace MachinePerception.Book;
@@ -8,30 +9,22 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class ExportCommand : ICommand
 {
-    public string Name => "export";
-    public string Summary => "write a chapter as a file-based app for `dotnet run`: export <chapter> [-o FILE]";
-
-    public int Run(string[] args)
+    public Command Create()
     {
-        string? chapter = null, output = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "-o" or "--output" && i + 1 < args.Length) output = args[++i];
-            else if (chapter is null && !args[i].StartsWith('-')) chapter = args[i];
-            else
-            {
-                Console.Error.WriteLine($"book export: unexpected argument '{args[i]}'; usage: book export <chapter> [-o FILE]");
-                return 2;
-            }
-        }
-        if (chapter is null)
-        {
-            Console.Error.WriteLine("book export: name a chapter; usage: book export <chapter> [-o FILE]");
-            return 2;
-        }
+        var chapter = Chapters.One("chapter", "the chapter: number (14), name (14-appendix) or path");
+        var output = new Option<string>("--output", "-o") { Description = "where to write the program (default artifacts/export/<chapter>.cs)", HelpName = "file" };
+        var command = new Command("export", "Write a chapter as a .NET 10 file-based app that runs with `dotnet run FILE` (BOOK_SMOKE=1 for a quick run).");
+        command.Arguments.Add(chapter);
+        command.Options.Add(output);
+        command.SetAction(r => Run(r.GetValue(chapter)!, r.GetValue(output)));
+        return command;
+    }
+
+    static int Run(string chapter, string? output)
+    {
         try
         {
-            var notebook = Chapters.Resolve(Name, chapter);
+            var notebook = Chapters.Resolve("export", chapter);
             output ??= Path.Combine(Program.RepositoryRoot(), "artifacts", "export", Path.GetFileNameWithoutExtension(notebook) + ".cs");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             File.WriteAllText(output, ChapterExporter.Export(notebook, output));

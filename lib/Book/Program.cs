@@ -1,17 +1,15 @@
+using System.CommandLine;
 
 namespace MachinePerception.Book;
 
-/// <summary>One subcommand of the book tool (run, check, render, export, quiz, cards, errata, ...).</summary>
+/// <summary>One subcommand of the book tool (run, check, render, export, train, quiz, cards, errata).</summary>
 public interface ICommand
 {
-    /// <summary>The word after <c>book</c>.</summary>
-    string Name { get; }
-
-    /// <summary>One line for the usage text.</summary>
-    string Summary { get; }
-
-    /// <summary>Runs the command with the remaining arguments; returns the process exit code.</summary>
-    int Run(string[] args);
+    /// <summary>
+    /// The command as System.CommandLine defines it: its name (the word after <c>book</c>), description, arguments and
+    /// options (so <c>book &lt;command&gt; --help</c> lists them), and the action that runs it and returns the exit code.
+    /// </summary>
+    Command Create();
 }
 
 /// <summary>The book's command-line tool. Each command is a class implementing <see cref="ICommand"/> in its own file.</summary>
@@ -20,20 +18,27 @@ public static class Program
     public static IReadOnlyList<ICommand> Commands { get; } = typeof(Program).Assembly.GetTypes()
         .Where(t => typeof(ICommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
         .Select(t => (ICommand)Activator.CreateInstance(t)!)
-        .OrderBy(c => c.Name, StringComparer.Ordinal)
+        .OrderBy(c => c.Create().Name, StringComparer.Ordinal)
         .ToList();
 
+    /// <summary>
+    /// Parses the command line; a mistake (unknown command or option, a missing or malformed value) is reported with
+    /// the way to get help and exit code 2; <c>--help</c> on the tool or any command prints its usage.
+    /// </summary>
     public static int Main(string[] args)
     {
-        var command = args.Length == 0 ? null : Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
+        var root = new RootCommand("The tool of the book Machine Perception: runs, checks, renders and exports its chapters, " +
+                                   "trains its checkpoints, and quizzes you on them.");
+        foreach (var c in Commands) root.Subcommands.Add(c.Create());
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            Console.Error.WriteLine(args.Length == 0 ? "book: no command given" : $"book: unknown command '{args[0]}'");
-            Console.Error.WriteLine("usage: book <command> [arguments]");
-            foreach (var c in Commands) Console.Error.WriteLine($"  {c.Name,-8} {c.Summary}");
+            var command = parsed.CommandResult.Command;
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"book{(command == root ? "" : " " + command.Name)}: {e.Message}");
+            Console.Error.WriteLine($"see: book{(command == root ? "" : " " + command.Name)} --help");
             return 2;
         }
-        return command.Run(args[1..]);
+        return parsed.Invoke();
     }
 
     /// <summary>The repository root: the nearest folder upwards from the current one that holds the solution.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MachinePerception.Exercises;
 using MachinePerception.Tensors;
 
@@ -12,10 +13,13 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class QuizCommand : ICommand
 {
-    public string Name => "quiz";
-    public string Summary => "mock exam from the chapters' exercises: --chapters 10,11 --n 10 --seed s --answers file --list";
-
-    public int Run(string[] args) => Run(args, Console.In, Console.Out, Console.Error);
+    public Command Create()
+    {
+        var command = new Command("quiz", "A mock exam in the terminal from the chapters' exercises, with feedback and a score ('?' shows a solution, 'skip' skips).");
+        var symbols = new RevisionOptions.Symbols(command);
+        command.SetAction(r => Run(symbols.Read(r), Console.In, Console.Out, Console.Error));
+        return command;
+    }
 
     /// <summary>The exercises of a quiz: cycling through the chapters' exercise types in a seeded order, each with a seeded variant.</summary>
     internal static IReadOnlyList<Exercise> Draw(IReadOnlyList<ExerciseEntry> entries, int count, int seed)
@@ -34,7 +38,11 @@ public sealed class QuizCommand : ICommand
     internal static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
         var options = RevisionOptions.Parse("quiz", args, error);
-        if (options is null) return 2;
+        return options is null ? 2 : Run(options, input, output, error);
+    }
+
+    static int Run(RevisionOptions options, TextReader input, TextWriter output, TextWriter error)
+    {
         var entries = ExerciseRegistry.ForChapters(options.Chapters);
         if (options.List)
         {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace MachinePerception.Book;
 
 /// <summary>
@@ -6,26 +8,22 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class RenderCommand : ICommand
 {
-    public string Name => "render";
-    public string Summary => "write the offline HTML book (math, code, outputs, charts): render [chapter ...] [-o DIR]";
-
-    public int Run(string[] args)
+    public Command Create()
     {
-        string? output = null;
-        var chapters = new List<string>();
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "-o" or "--output" && i + 1 < args.Length) output = args[++i];
-            else if (!args[i].StartsWith('-')) chapters.Add(args[i]);
-            else
-            {
-                Console.Error.WriteLine($"book render: unexpected argument '{args[i]}'; usage: book render [chapter ...] [-o DIR]");
-                return 2;
-            }
-        }
+        var chapters = Chapters.Argument("chapter", "chapters to include; default: all");
+        var output = new Option<string>("--output", "-o") { Description = "the site's folder (default artifacts/site)", HelpName = "dir" };
+        var command = new Command("render", "Write the offline HTML book (math, code, outputs, interactive charts) from the chapters' saved outputs.");
+        command.Arguments.Add(chapters);
+        command.Options.Add(output);
+        command.SetAction(r => Run(r.GetValue(chapters) ?? [], r.GetValue(output)));
+        return command;
+    }
+
+    static int Run(string[] chapters, string? output)
+    {
         try
         {
-            var notebooks = Chapters.ResolveAll(Name, chapters);
+            var notebooks = Chapters.ResolveAll("render", chapters);
             if (notebooks.Count == 0)
             {
                 Console.Error.WriteLine($"book render: no chapters in {Chapters.Folder}");

@@ -256,7 +256,7 @@ public static class RenderSite
             .ToList();
         foreach (var (command, title, file) in CommandPages)
         {
-            var found = Program.Commands.FirstOrDefault(c => c.Name == command);
+            var found = Program.Commands.FirstOrDefault(c => c.Create().Name == command);
             if (found is null) log.WriteLine($"book render: no '{command}' command in this tool: no {title} page");
             else pages.Add(new RenderCommandPage(found, title, file));
         }
@@ -301,7 +301,7 @@ internal sealed class RenderCommandPage(ICommand command, string title, string f
         try
         {
             string[] args = ["--format", "html", "--out", file, .. notebooks.Select(Path.GetFullPath)];
-            if (command.Run(args) != 0 || !File.Exists(file)) return null;
+            if (command.Create().Parse(args).Invoke() != 0 || !File.Exists(file)) return null;
             var html = File.ReadAllText(file);
             var body = Regex.Match(html, "<body[^>]*>(.*)</body>", RegexOptions.Singleline);
             return body.Success ? body.Groups[1].Value : html;

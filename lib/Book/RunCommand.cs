@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MachinePerception.Book.Running;
@@ -11,37 +12,35 @@ namespace MachinePerception.Book;
 /// </summary>
 public sealed class RunCommand : ICommand
 {
-    public string Name => "run";
-    public string Summary => "run chapters and write their outputs: run [chapter…] [--smoke] [--timeout S] [--output FILE]";
-
     /// <summary>The per-cell timeout when none is given.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public int Run(string[] args)
+    public Command Create()
     {
-        bool smoke = false;
-        var timeout = DefaultTimeout;
-        string? output = null;
-        var chapters = new List<string>();
-        for (int i = 0; i < args.Length; i++)
+        var chapters = Chapters.Argument("chapter", "chapters by number (14), name (14-appendix) or path; default: the whole book");
+        var smoke = new Option<bool>("--smoke") { Description = "small data and few epochs (BOOK_SMOKE=1); every check still runs" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds a cell may run before the run stops", DefaultValueFactory = _ => DefaultTimeout.TotalSeconds, HelpName = "seconds" };
+        timeout.Validators.Add(r =>
         {
-            switch (args[i])
-            {
-                case "--smoke": smoke = true; break;
-                case "--timeout" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0:
-                    timeout = TimeSpan.FromSeconds(s);
-                    i++;
-                    break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                case var a when a.StartsWith("--", StringComparison.Ordinal):
-                    Console.Error.WriteLine($"book run: unknown or incomplete option '{a}'");
-                    return 2;
-                default: chapters.Add(args[i]); break;
-            }
-        }
+            foreach (var t in r.Tokens)
+                if (!double.TryParse(t.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !(s > 0))
+                    r.AddError($"--timeout must be a positive number of seconds, got '{t.Value}'");
+        });
+        var output = new Option<string>("--output") { Description = "write the executed notebook here instead of in place (one chapter only)", HelpName = "file" };
+        var command = new Command("run", "Run chapters and write their outputs into the notebooks. A failed run leaves the notebook as it was and " +
+                                         "writes the run to artifacts/failed/.");
+        command.Arguments.Add(chapters);
+        command.Options.Add(smoke);
+        command.Options.Add(timeout);
+        command.Options.Add(output);
+        command.SetAction(r => Run(r.GetValue(chapters) ?? [], r.GetValue(smoke), TimeSpan.FromSeconds(r.GetValue(timeout)), r.GetValue(output)));
+        return command;
+    }
 
+    static int Run(string[] chapters, bool smoke, TimeSpan timeout, string? output)
+    {
         IReadOnlyList<string> notebooks;
-        try { notebooks = Chapters.ResolveAll(Name, chapters); }
+        try { notebooks = Chapters.ResolveAll("run", chapters); }
         catch (Exception e) when (e is FileNotFoundException or ArgumentException or InvalidOperationException)
         {
             Console.Error.WriteLine(e.Message);
@@ -95,6 +94,8 @@ public sealed class RunCommand : ICommand
                                 (options.Smoke ? " (smoke)" : "") + (result.Succeeded ? ": ok" : ""));
         foreach (var f in result.Failures)
             Console.Error.WriteLine($"[{name}] FAILED at cell {f.Cell}: {f.Error}: {f.Message}");
+        if (!result.Succeeded && result.WrittenTo != result.Path)
+            Console.Error.WriteLine($"[{name}] {Path.GetFileName(result.Path)} is unchanged; this run's outputs are in {result.WrittenTo}");
         // After a timeout the hanging cell's thread is abandoned; it is a background thread, so returning ends the process.
         return result.Succeeded ? 0 : 1;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 
@@ -94,70 +95,69 @@ internal static class TaggedCellReader
 internal sealed class RevisionOptions
 {
     public HashSet<int> Chapters { get; } = [];
-    public int? Count { get; private set; }
-    public int? Seed { get; private set; }
-    public string? Answers { get; private set; }
-    public string Format { get; private set; } = "md";
-    public string? Out { get; private set; }
-    public string? Notebooks { get; private set; }
-    public bool Strict { get; private set; }
-    public bool List { get; private set; }
+    public int? Count { get; private init; }
+    public int? Seed { get; private init; }
+    public string? Answers { get; private init; }
+    public string Format { get; private init; } = "md";
+    public string? Out { get; private init; }
+    public string? Notebooks { get; private init; }
+    public bool Strict { get; private init; }
+    public bool List { get; private init; }
     public List<string> Files { get; } = [];
 
-    /// <summary>Parses the arguments; on a bad one returns null and writes why to <paramref name="error"/>.</summary>
+    /// <summary>The options and the notebook arguments as System.CommandLine symbols, added to one command.</summary>
+    internal sealed class Symbols
+    {
+        public readonly Option<string> Chapters = new("--chapters") { Description = "only these chapters, e.g. 10,11", HelpName = "list" };
+        public readonly Option<int?> Count = new("--n") { Description = "number of questions (quiz)" };
+        public readonly Option<int?> Seed = new("--seed") { Description = "seed of the drawn questions and their variants (quiz)" };
+        public readonly Option<string> Answers = new("--answers") { Description = "answers one per line, instead of the keyboard (quiz)", HelpName = "file" };
+        public readonly Option<string> Format = new("--format") { Description = "output format (cards, errata)", DefaultValueFactory = _ => "md" };
+        public readonly Option<string> Out = new("--out") { Description = "write the report to this file (cards, errata)", HelpName = "file" };
+        public readonly Option<string> Notebooks = new("--notebooks") { Description = "read the notebooks of this folder instead of notebooks/", HelpName = "dir" };
+        public readonly Option<bool> Strict = new("--strict") { Description = "exit 1 unless every item is verified (cards, errata)" };
+        public readonly Option<bool> List = new("--list") { Description = "list the registered exercises and the cells tagged 'exercise' (quiz)" };
+        public readonly Argument<string[]> Files = Book.Chapters.Argument("notebook", "notebooks to read (default: all chapters)");
+
+        public Symbols(Command command)
+        {
+            Format.AcceptOnlyFromAmong("md", "html", "json");
+            Count.Validators.Add(r =>
+            {
+                foreach (var t in r.Tokens)
+                    if (!int.TryParse(t.Value, out int n) || n < 1) r.AddError($"--n expects a positive number, got '{t.Value}'");
+            });
+            Chapters.Validators.Add(r =>
+            {
+                foreach (var part in (r.GetValueOrDefault<string>() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    if (!int.TryParse(part, out int c) || c < 1) r.AddError($"--chapters expects numbers like 10,11, got '{part}'");
+            });
+            foreach (var option in new Option[] { Chapters, Count, Seed, Answers, Format, Out, Notebooks, Strict, List }) command.Options.Add(option);
+            command.Arguments.Add(Files);
+        }
+
+        public RevisionOptions Read(ParseResult r)
+        {
+            var o = new RevisionOptions
+            {
+                Count = r.GetValue(Count), Seed = r.GetValue(Seed), Answers = r.GetValue(Answers), Format = r.GetValue(Format) ?? "md",
+                Out = r.GetValue(Out), Notebooks = r.GetValue(Notebooks), Strict = r.GetValue(Strict), List = r.GetValue(List),
+            };
+            foreach (var part in (r.GetValue(Chapters) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                o.Chapters.Add(int.Parse(part, System.Globalization.CultureInfo.InvariantCulture));
+            o.Files.AddRange(r.GetValue(Files) ?? []);
+            return o;
+        }
+    }
+
+    /// <summary>Parses the arguments of one of the revision commands; on a bad one returns null and writes why to <paramref name="error"/>.</summary>
     public static RevisionOptions? Parse(string command, string[] args, TextWriter error)
     {
-        var o = new RevisionOptions();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            string? Value()
-            {
-                if (i + 1 < args.Length) return args[++i];
-                error.WriteLine($"book {command}: {a} needs a value");
-                return null;
-            }
-            switch (a)
-            {
-                case "--chapters":
-                    var list = Value();
-                    if (list is null) return null;
-                    foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        if (!int.TryParse(part, out int c) || c < 1) { error.WriteLine($"book {command}: --chapters expects numbers like 10,11, got '{part}'"); return null; }
-                        o.Chapters.Add(c);
-                    }
-                    break;
-                case "--n":
-                    var n = Value();
-                    if (n is null) return null;
-                    if (!int.TryParse(n, out int count) || count < 1) { error.WriteLine($"book {command}: --n expects a positive number, got '{n}'"); return null; }
-                    o.Count = count;
-                    break;
-                case "--seed":
-                    var s = Value();
-                    if (s is null) return null;
-                    if (!int.TryParse(s, out int seed)) { error.WriteLine($"book {command}: --seed expects a whole number, got '{s}'"); return null; }
-                    o.Seed = seed;
-                    break;
-                case "--answers": if ((o.Answers = Value()) is null) return null; break;
-                case "--out": if ((o.Out = Value()) is null) return null; break;
-                case "--notebooks": if ((o.Notebooks = Value()) is null) return null; break;
-                case "--format":
-                    var f = Value();
-                    if (f is null) return null;
-                    if (f is not ("md" or "html" or "json")) { error.WriteLine($"book {command}: --format is md, html or json, got '{f}'"); return null; }
-                    o.Format = f;
-                    break;
-                case "--strict": o.Strict = true; break;
-                case "--list": o.List = true; break;
-                default:
-                    if (a.StartsWith("--", StringComparison.Ordinal)) { error.WriteLine($"book {command}: unknown option {a}"); return null; }
-                    o.Files.Add(a);
-                    break;
-            }
-        }
-        return o;
+        var definition = new Command(command);
+        var symbols = new Symbols(definition);
+        var result = definition.Parse(args);
+        foreach (var e in result.Errors) error.WriteLine($"book {command}: {e.Message}");
+        return result.Errors.Count > 0 ? null : symbols.Read(result);
     }
 
     /// <summary>The notebooks folder: --notebooks, else notebooks/ under the repository root.</summary>

@@ -20,10 +20,14 @@ public static class BookTool
     public static Result Run(TimeSpan limit, params string[] args) => Process(limit, null, [Dll, .. args]);
 
     /// <summary>Runs <c>dotnet</c> with these arguments and collects its output.</summary>
-    public static Result Process(TimeSpan limit, string? folder, params string[] args)
+    public static Result Process(TimeSpan limit, string? folder, params string[] args) => Process(limit, folder, null, args);
+
+    /// <summary>Runs <c>dotnet</c> with these arguments and extra environment variables, and collects its output.</summary>
+    public static Result Process(TimeSpan limit, string? folder, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (folder is not null) start.WorkingDirectory = folder;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         foreach (var a in args) start.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

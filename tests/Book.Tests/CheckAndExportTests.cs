@@ -170,6 +170,21 @@ public sealed class ExportRulesTests
     }
 
     [Fact]
+    public void A_nested_name_that_a_top_level_variable_also_has_is_renamed_within_its_scope_only()
+    {
+        var path = Notebook(
+            "var positive = 1;",
+            "for (int i = 0; i < 2; i++) { bool positive = i > 0; Console.WriteLine(positive); }",
+            "Func<int, int> next = positive => positive + 1;\nvar p = new { Value = 1 }.Value;",
+            "Console.WriteLine(next(positive) + p);");
+        var code = ChapterExporter.Export(path, path + ".cs");
+        Assert.Contains("bool positive_ = i > 0; Console.WriteLine(positive_);", code);
+        Assert.Contains("next = positive_ => positive_ + 1;", code);
+        Assert.Contains("var positive = 1;", code);
+        Assert.Contains("Console.WriteLine(next(positive) + p);", code);
+    }
+
+    [Fact]
     public void Usings_go_to_the_top_types_to_the_end_and_a_final_value_is_displayed()
     {
         var path = Notebook("#r \"x/MachinePerception.dll\"\nusing System.IO;\nvar p = new P(1);", "record P(int A);\np.A + 1");

@@ -152,20 +152,25 @@ public sealed class RenderTests : IDisposable
         Assert.Contains("index.html", result.StdErr);
         var bad = BookTool.Run("render", "--nonsense");
         Assert.Equal(2, bad.Code);
-        Assert.StartsWith("book render: unexpected argument '--nonsense'", bad.StdErr);
+        Assert.StartsWith("book render: unknown option '--nonsense'", bad.StdErr);
     }
 
     sealed class FakeCards : ICommand
     {
         public string[] Seen = [];
-        public string Name => "cards";
-        public string Summary => "";
 
-        public int Run(string[] args)
+        public System.CommandLine.Command Create()
         {
-            Seen = args;
-            File.WriteAllText(args[3], "<!DOCTYPE html><html><head><title>x</title></head><body>\n<h1>Cards</h1><p><span class=\"math\">\\(x\\)</span></p></body></html>");
-            return 0;
+            var args = new System.CommandLine.Argument<string[]>("args") { Arity = System.CommandLine.ArgumentArity.ZeroOrMore };
+            var command = new System.CommandLine.Command("cards") { TreatUnmatchedTokensAsErrors = false };
+            command.Arguments.Add(args);
+            command.SetAction(r =>
+            {
+                Seen = [.. r.Tokens.Select(t => t.Value)];
+                File.WriteAllText(Seen[3], "<!DOCTYPE html><html><head><title>x</title></head><body>\n<h1>Cards</h1><p><span class=\"math\">\\(x\\)</span></p></body></html>");
+                return 0;
+            });
+            return command;
         }
     }
 

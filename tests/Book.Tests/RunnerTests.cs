@@ -108,10 +108,14 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     public void A_throwing_cell_becomes_an_error_output_and_stops_the_run()
     {
         var path = Copy("errors.ipynb");
+        var before = File.ReadAllBytes(path);
         var result = Run("run", path);
         Assert.Equal(1, result.Code);
         Assert.Contains("FAILED at cell 3: InvalidOperationException: deliberate failure", result.StdErr);
-        var notebook = Load(path);
+        // A failed run loses nothing: the notebook is as it was, the run is written beside it.
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Contains($"errors.ipynb is unchanged; this run's outputs are in {Failed(path)}", result.StdErr);
+        var notebook = Load(Failed(path));
         var outputs = Outputs(notebook, 3);
         Assert.Equal("printed before the throw\n", Joined(outputs[0]!["text"]));
         var error = outputs[1]!.AsObject();
@@ -130,7 +134,7 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     {
         var path = Copy("compile-error.ipynb");
         Assert.Equal(1, Run("run", path).Code);
-        var error = Outputs(Load(path), 1).Single()!.AsObject();
+        var error = Outputs(Load(Failed(path)), 1).Single()!.AsObject();
         Assert.Equal("CompilationError", error["ename"]!.GetValue<string>());
         Assert.Contains("(1,9): error CS0103: The name 'undefinedName' does not exist", error["evalue"]!.GetValue<string>());
     }
@@ -140,7 +144,7 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     {
         var path = Copy("bad-value.ipynb");
         Assert.Equal(1, Run("run", path).Code);
-        var error = Outputs(Load(path), 1).Single()!;
+        var error = Outputs(Load(Failed(path)), 1).Single()!;
         Assert.Equal("InvalidOperationException", error["ename"]!.GetValue<string>());
         Assert.Equal("cannot print", error["evalue"]!.GetValue<string>());
     }
@@ -157,20 +161,24 @@ public sealed class RunnerTests(StateRun state) : IClassFixture<StateRun>
     }
 
     [Fact]
-    public void A_hanging_cell_times_out_with_its_cell_number_and_the_file_is_written()
+    public void A_hanging_cell_reports_that_it_is_still_running_then_times_out_with_its_cell_number_and_the_run_is_written()
     {
         var path = Copy("timeout.ipynb");
         var clock = Stopwatch.StartNew();
-        // Long enough for the first cell, which pays for warming up the compiler (seconds on a busy machine).
-        var result = Run(TimeSpan.FromMinutes(1), "run", path, "--timeout", "8");
+        // Long enough for the first cell, which pays for warming up the compiler (seconds on a busy machine), and for
+        // the heartbeat line that a log (standard error redirected) gets every 30 s.
+        var result = Run(TimeSpan.FromMinutes(2), "run", path, "--timeout", "31");
         Assert.Equal(1, result.Code);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(70), $"took {clock.Elapsed}");
+        Assert.Contains("cell 2/3 still running after 30 s", result.StdErr);
         Assert.Contains("FAILED at cell 2: CellTimeout", result.StdErr);
-        var notebook = Load(path);
+        var notebook = Load(Failed(path));
         var error = Outputs(notebook, 2).Single()!;
-        Assert.Equal("the cell did not finish within 8 s", error["evalue"]!.GetValue<string>());
+        Assert.Equal("the cell did not finish within 31 s", error["evalue"]!.GetValue<string>());
         Assert.Null(Cell(notebook, 3)["execution_count"]);
     }
+
+    static string Failed(string notebook) => Path.Combine(Path.GetDirectoryName(notebook)!, "failed", Path.GetFileName(notebook));
 
     [Fact]
     public void A_run_killed_midway_leaves_the_notebook_as_it_was()

@@ -12,8 +12,10 @@ namespace MachinePerception.Book.Notebooks;
 /// comments. Script-only forms are rewritten: <c>#r</c> lines become comments (the project reference brings the
 /// library and its packages), every cell's <c>using</c>s move to the top, type declarations to the end (C# wants
 /// top-level statements first), and a cell's final expression becomes <c>display(...)</c>, as the kernel shows it.
-/// All cells share one scope in the app, so a name declared in two cells (allowed in a notebook, where a later
-/// cell shadows an earlier one) is refused with the two cell numbers.
+/// All cells share one scope in the app. A name declared at the top level of two cells (allowed in a notebook, where
+/// a later cell shadows an earlier one) is refused with the two cell numbers. A name declared inside a block, loop or
+/// lambda that a top-level variable of any cell also uses (legal in a script, where each cell is a class of its own,
+/// but error CS0136 in one method) is renamed within its scope, e.g. <c>positive</c> → <c>positive_</c>.
 /// </summary>
 public static class ChapterExporter
 {
@@ -30,32 +32,39 @@ public static class ChapterExporter
         var types = new StringBuilder();
         var parse = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
         var declaredIn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var units = new Dictionary<int, (string Code, CompilationUnitSyntax Unit)>();
         for (int i = 0; i < doc.Cells.Count; i++)
         {
-            var cell = doc.Cell(i);
-            var source = NotebookDocument.Source(cell);
-            var type = NotebookDocument.CellType(cell);
-            body.Append($"\n// ---- cell {i + 1} ({type}) ----\n");
-            if (type != "code")
-            {
-                foreach (var line in source.Split('\n')) body.Append(("// " + line).TrimEnd()).Append('\n');
-                continue;
-            }
+            if (NotebookDocument.CellType(doc.Cell(i)) != "code") continue;
             // #r and #load only mean something to a script: keep them as comments.
-            var code = string.Join("\n", source.Split('\n').Select(l =>
+            var code = string.Join("\n", NotebookDocument.Source(doc.Cell(i)).Split('\n').Select(l =>
                 l.TrimStart().StartsWith("#r ", StringComparison.Ordinal) || l.TrimStart().StartsWith("#load ", StringComparison.Ordinal) ? "// " + l : l));
             var unit = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, parse).GetRoot();
-            foreach (var u in unit.Usings)
-            {
-                var text = u.WithoutTrivia().ToFullString();
-                if (!usings.Contains(text)) usings.Add(text);
-            }
             foreach (var name in TopLevelNames(unit))
             {
                 if (declaredIn.TryGetValue(name, out var earlier))
                     throw new InvalidDataException(
                         $"book export: '{name}' is declared in cell {earlier} and again in cell {i + 1}; a file-based app has one scope, so rename one of them");
                 declaredIn[name] = i + 1;
+            }
+            units[i] = (code, unit);
+        }
+        for (int i = 0; i < doc.Cells.Count; i++)
+        {
+            var cell = doc.Cell(i);
+            var type = NotebookDocument.CellType(cell);
+            body.Append($"\n// ---- cell {i + 1} ({type}) ----\n");
+            if (type != "code")
+            {
+                foreach (var line in NotebookDocument.Source(cell).Split('\n')) body.Append(("// " + line).TrimEnd()).Append('\n');
+                continue;
+            }
+            var (code, parsed) = units[i];
+            var unit = NestedNames.RenameCollisions(parsed, declaredIn.Keys.ToHashSet(StringComparer.Ordinal));
+            foreach (var u in unit.Usings)
+            {
+                var text = u.WithoutTrivia().ToFullString();
+                if (!usings.Contains(text)) usings.Add(text);
             }
             if (unit.Usings.Count == 0 && unit.Members.Count == 0) body.Append(code.Trim()).Append('\n');
             var raisesException = NotebookDocument.Tags(cell).Contains(NotebookRunner.RaisesException);

@@ -19,6 +19,16 @@ public static class NotebookChecker
     /// <summary>The interpreter with Debian's python3-nbformat (the pyenv one on PATH lacks it).</summary>
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>
+    /// The first code cell of every chapter in the book's <c>notebooks/</c> folder, the same in all of them: the library
+    /// and MathNet as built by <c>dotnet build -c Release lib/MachinePerception</c>, by paths relative to the notebook
+    /// (the folder the .NET Interactive kernel and the book runner both run a chapter in). The chapter's usings follow
+    /// in the next cell.
+    /// </summary>
+    public const string ChapterFirstCell =
+        "#r \"../lib/MachinePerception/bin/Release/net10.0/MachinePerception.dll\"\n" +
+        "#r \"../lib/MachinePerception/bin/Release/net10.0/MathNet.Numerics.dll\"";
+
     static readonly Regex Leftover = new(@"\b(TODO|FIXME)\b", RegexOptions.Compiled);
     static readonly Regex HtmlImage = new("<img\\s[^>]*src\\s*=\\s*[\"']([^\"']+)[\"']", RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
@@ -36,6 +46,7 @@ public static class NotebookChecker
             problems.Add($"nbformat is {doc.Root["nbformat"]?.ToJsonString()}.{doc.Root["nbformat_minor"]?.ToJsonString()}, expected 4.5");
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        bool bookChapter = IsBookChapter(path);
         bool firstCode = true;
         for (int i = 0; i < doc.Cells.Count; i++)
         {
@@ -53,6 +64,8 @@ public static class NotebookChecker
                 continue;
             }
             if (type != "code") continue;
+            if (firstCode && bookChapter && source.TrimEnd() != ChapterFirstCell)
+                problems.Add($"{at}: the first code cell of a chapter must be exactly\n{ChapterFirstCell}\n(the same in every chapter; usings go in the next cell)");
             CheckCodeCell(cell, at, firstCode, problems);
             firstCode = false;
         }
@@ -83,6 +96,13 @@ public static class NotebookChecker
                     if (line.StartsWith("FAIL", StringComparison.Ordinal) && !mayRaise)
                         problems.Add($"{at}: a check failed: {line.Trim()}");
         }
+    }
+
+    // A chapter of the book: a notebook in the notebooks/ folder of the repository.
+    static bool IsBookChapter(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Path.GetFileName(folder) == "notebooks" && File.Exists(Path.Combine(folder, "..", "MachinePerception.sln"));
     }
 
     /// <summary>Relative image paths in markdown (<c>![alt](path)</c>) and HTML (<c>&lt;img src&gt;</c>); URLs and attachments excluded.</summary>

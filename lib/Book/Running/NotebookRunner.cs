@@ -25,7 +25,9 @@ public sealed record CellFailure(int Cell, string Error, string Message);
 
 /// <summary>What a run did.</summary>
 /// <param name="TimedOut">A cell hung: its thread is still running, so the process must end after saving.</param>
-public sealed record RunResult(string Path, int CellsRun, IReadOnlyList<CellFailure> Failures, bool TimedOut, TimeSpan Elapsed)
+/// <param name="WrittenTo">Where the executed notebook was written: the notebook itself, the requested output, or, for
+/// a failed in-place run, <c>artifacts/failed/&lt;chapter&gt;.ipynb</c> (the committed notebook stays as it was).</param>
+public sealed record RunResult(string Path, int CellsRun, IReadOnlyList<CellFailure> Failures, bool TimedOut, TimeSpan Elapsed, string WrittenTo)
 {
     public bool Succeeded => Failures.Count == 0;
 }
@@ -114,7 +116,8 @@ public static class NotebookRunner
                 sink.BeginCell(outputs);
                 var cellClock = Stopwatch.StartNew();
                 sink.Status($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} running");
-                var outcome = Execute(NotebookDocument.Source(cell), state, scriptOptions, options.CellTimeout);
+                var outcome = Execute(NotebookDocument.Source(cell), state, scriptOptions, options.CellTimeout,
+                    elapsed => Heartbeat(sink, options.Progress, doc.Chapter, i + 1, doc.Cells.Count, elapsed));
                 sink.Status(null);
                 options.Progress.WriteLine($"[{doc.Chapter}] cell {i + 1}/{doc.Cells.Count} (code {executed}/{codeCells}) " +
                                            $"{cellClock.Elapsed.TotalSeconds:F2} s" + (outcome.Error is null ? "" : $"  {outcome.Error.Ename}"));
@@ -151,8 +154,28 @@ public static class NotebookRunner
             Notebook.Chapter = savedChapter;
         }
         MakeOutputsPortable(doc, folder);
-        doc.Save(options.OutputPath is null ? null : Path.GetFullPath(options.OutputPath, savedDirectory));
-        return new RunResult(path, executed, failures, timedOut, clock.Elapsed);
+        // A failed run must lose nothing: the committed notebook keeps its outputs, the failed run goes beside it.
+        var target = options.OutputPath is not null ? Path.GetFullPath(options.OutputPath, savedDirectory)
+            : failures.Count == 0 ? path
+            : FailedRunPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        doc.Save(target);
+        return new RunResult(path, executed, failures, timedOut, clock.Elapsed, target);
+    }
+
+    /// <summary>
+    /// Where a failed in-place run of a notebook is written: <c>artifacts/failed/&lt;name&gt;.ipynb</c> for a notebook in
+    /// the repository (artifacts/ is ignored by git), <c>failed/&lt;name&gt;.ipynb</c> beside any other notebook.
+    /// </summary>
+    public static string FailedRunPath(string notebook)
+    {
+        var full = Path.GetFullPath(notebook);
+        string? root;
+        try { root = Program.RepositoryRoot(); }
+        catch (InvalidOperationException) { root = null; }
+        return root is not null && full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? Path.Combine(root, "artifacts", "failed", Path.GetFileName(full))
+            : Path.Combine(Path.GetDirectoryName(full)!, "failed", Path.GetFileName(full));
     }
 
     // ---------- compiling and running one cell ----------
@@ -183,7 +206,15 @@ public static class NotebookRunner
 
     sealed record Outcome(ScriptState<object>? State, object? Value, CellError? Error, bool TimedOut);
 
-    static Outcome Execute(string code, ScriptState<object>? state, ScriptOptions options, TimeSpan timeout)
+    // A long cell shows that it is alive: on a terminal the status line counts the seconds; in a log (standard error
+    // redirected) one line every 30 s.
+    static void Heartbeat(CellOutputSink sink, TextWriter progress, string chapter, int cell, int cells, TimeSpan elapsed)
+    {
+        if (!Console.IsErrorRedirected) sink.Status($"[{chapter}] cell {cell}/{cells} running, {elapsed.TotalSeconds:F0} s");
+        else if ((int)elapsed.TotalSeconds % 30 == 0) progress.WriteLine($"[{chapter}] cell {cell}/{cells} still running after {elapsed.TotalSeconds:F0} s");
+    }
+
+    static Outcome Execute(string code, ScriptState<object>? state, ScriptOptions options, TimeSpan timeout, Action<TimeSpan> heartbeat)
     {
         Outcome? outcome = null;
         // A cell runs on its own thread so that a hanging cell can be abandoned after the timeout (a running
@@ -193,8 +224,15 @@ public static class NotebookRunner
             IsBackground = true,
             Name = "notebook cell",
         };
+        var clock = Stopwatch.StartNew();
         thread.Start();
-        if (thread.Join(timeout)) return outcome!;
+        while (clock.Elapsed < timeout)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Min(1, (timeout - clock.Elapsed).TotalSeconds));
+            if (thread.Join(wait)) return outcome!;
+            heartbeat(TimeSpan.FromSeconds(Math.Round(clock.Elapsed.TotalSeconds)));
+        }
+        if (thread.Join(TimeSpan.Zero)) return outcome!;
         var seconds = timeout.TotalSeconds.ToString("G", CultureInfo.InvariantCulture);
         return new Outcome(null, null, new CellError("CellTimeout", $"the cell did not finish within {seconds} s", []), TimedOut: true);
     }

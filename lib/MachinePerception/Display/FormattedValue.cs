@@ -13,6 +13,12 @@ public sealed partial class FormattedValue
     /// <summary>MIME type → content. image/png is base64 (standard nbformat).</summary>
     public IReadOnlyDictionary<string, string> Data { get; }
 
+    /// <summary>
+    /// True when the HTML form draws a chart with plotly.js. Inside the .NET Interactive kernel the first such value of a
+    /// session also carries plotly.js itself (<see cref="BookKernelFormatter"/>); the book runner's pages load it once.
+    /// </summary>
+    public bool UsesPlotlyJs { get; init; }
+
     public FormattedValue(IReadOnlyDictionary<string, string> data)
     {
         if (data.Count == 0) throw new ArgumentException("FormattedValue: needs at least one MIME type");
@@ -36,6 +42,6 @@ public sealed partial class FormattedValue
             else if (m == Html) kept[m] = "<pre>" + System.Net.WebUtility.HtmlEncode(PlainText) + "</pre>";
             else throw new ArgumentException($"display: cannot show this value as {m}; it has {string.Join(", ", Data.Keys)}");
         }
-        return new FormattedValue(kept);
+        return new FormattedValue(kept) { UsesPlotlyJs = UsesPlotlyJs && kept.ContainsKey(Html) };
     }
 }

@@ -14,6 +14,15 @@ public static class Notebook
     /// <summary>True when the book is run in smoke mode (<c>BOOK_SMOKE=1</c>): small epochs and data, same checks.</summary>
     public static bool Smoke => Environment.GetEnvironmentVariable(SmokeVariable) == "1";
 
+    /// <summary>The environment variable that makes chapters train their checkpointed models from scratch (value <c>1</c>).</summary>
+    public const string FullTrainingVariable = "BOOK_FULL";
+
+    /// <summary>
+    /// True with <c>BOOK_FULL=1</c>: a chapter trains the models it would otherwise load from <c>data/checkpoints/</c> from
+    /// scratch, for as many steps as the shipped checkpoint (minutes to an hour on a laptop CPU). Off by default.
+    /// </summary>
+    public static bool FullTraining => Environment.GetEnvironmentVariable(FullTrainingVariable) == "1";
+
     /// <summary>The full-run value, or the smoke value in smoke mode: <c>int epochs = Notebook.Choose(full: 50, smoke: 2);</c></summary>
     public static T Choose<T>(T full, T smoke) => Smoke ? smoke : full;
 

@@ -13,14 +13,14 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
 {
     public Type FormatterSourceType { get; } = formatterSourceType;
 
-    public string[] PreferredMimeTypes { get; set; } = [FormattedValue.Html];
+    public string[] PreferredMimeTypes { get; set; } = [FormattedValue.Html, FormattedValue.Plain];
 }
 
-/// <summary>The formatters the kernel gets for the book's types: the book's own formatter, as HTML and as text.</summary>
+/// <summary>The formatters the kernel gets for the book's types: the book's own formatter, as HTML, PNG and text.</summary>
 internal sealed class BookFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() =>
-        [new BookKernelFormatter(FormattedValue.Html), new BookKernelFormatter(FormattedValue.Plain)];
+        [new BookKernelFormatter(FormattedValue.Html), new BookKernelFormatter(FormattedValue.Png), new BookKernelFormatter(FormattedValue.Plain)];
 }
 
 /// <summary>One MIME type of <see cref="DisplayFormatter"/>, in the shape the kernel's convention expects.</summary>
@@ -28,12 +28,20 @@ internal sealed class BookKernelFormatter(string mimeType)
 {
     public string MimeType { get; } = mimeType;
 
+    // plotly.js goes out once per kernel process, with the first chart; later charts find window.Plotly.
+    static bool plotlyJsSent;
+
     /// <summary>Writes <paramref name="instance"/> in <see cref="MimeType"/>; false when it has no such form.</summary>
     public bool Format(object instance, TextWriter writer)
     {
         var value = DisplayFormatter.Format(instance);
         if (value.Data.TryGetValue(MimeType, out var text))
         {
+            if (MimeType == FormattedValue.Html && value.UsesPlotlyJs && !plotlyJsSent)
+            {
+                writer.Write(Plots.PlotlyJs.InlineScript());
+                plotlyJsSent = true;
+            }
             writer.Write(text);
             return true;
         }
@@ -47,7 +55,8 @@ internal sealed class BookKernelFormatter(string mimeType)
     }
 }
 
-[TypeFormatterSource(typeof(BookFormatterSource))]
+// a picture has a PNG and a text form (the HTML formatter inlines the PNG for hosts that prefer HTML)
+[TypeFormatterSource(typeof(BookFormatterSource), PreferredMimeTypes = [FormattedValue.Png, FormattedValue.Plain])]
 public sealed partial class PngImage;
 
 [TypeFormatterSource(typeof(BookFormatterSource))]

@@ -7,11 +7,11 @@ namespace MachinePerception.Nn;
 
 /// <summary>
 /// Saves and loads a module's parameters and buffers (e.g. BatchNorm's running statistics) in a small binary
-/// format, so a trained model can be shipped with a chapter and reloaded bit for bit. Format version 1,
-/// every number little-endian:
+/// format, so a trained model can be shipped with a chapter and reloaded bit for bit. Every number little-endian:
 /// <code>
 /// magic    8 bytes  ASCII "MPTENSOR"
-/// version  int32    1
+/// version  int32    1 (parameters only) or 2 (a header first)
+/// header   version 2 only: int32 length, then that many bytes of UTF-8 text (a checkpoint's JSON header)
 /// count    int32    number of tensors
 /// then per tensor, in the order of NamedParameters() followed by NamedBuffers():
 ///   nameLength int32, name (UTF-8 bytes, a dotted path such as "2.weight")
@@ -26,7 +26,12 @@ namespace MachinePerception.Nn;
 public static class Serialization
 {
     static readonly byte[] Magic = "MPTENSOR"u8.ToArray();
+
+    /// <summary>The format of a file without a header.</summary>
     public const int Version = 1;
+
+    /// <summary>The format of a file with a header (a checkpoint, <see cref="Checkpoints.Checkpoint"/>).</summary>
+    public const int VersionWithHeader = 2;
 
     sealed record Entry(string Name, byte Kind, Tensor Value);
 
@@ -41,13 +46,32 @@ public static class Serialization
         Save(module, f);
     }
 
-    /// <summary>Writes the module's parameters and buffers to a stream.</summary>
-    public static void Save(Module module, Stream stream)
+    /// <summary>Writes the module's parameters and buffers to a stream; with a header, in format version 2.</summary>
+    public static void Save(Module module, Stream stream, string? header = null)
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true); // BinaryWriter is always little-endian
-        var entries = Entries(module);
         w.Write(Magic);
-        w.Write(Version);
+        w.Write(header is null ? Version : VersionWithHeader);
+        if (header is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(header);
+            w.Write(bytes.Length);
+            w.Write(bytes);
+        }
+        WriteTensors(module, w);
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the module's tensors as the file stores them: names, shapes and values.</summary>
+    public static string TensorsSha256(Module module)
+    {
+        using var s = new MemoryStream();
+        using (var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true)) WriteTensors(module, w);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(s.ToArray()));
+    }
+
+    static void WriteTensors(Module module, BinaryWriter w)
+    {
+        var entries = Entries(module);
         w.Write(entries.Count);
         foreach (var (name, kind, value) in entries)
         {
@@ -74,23 +98,48 @@ public static class Serialization
         }
     }
 
-    /// <summary>Reads a file written by <see cref="Save(Module, string)"/> into the module's tensors.</summary>
-    public static void Load(Module module, string path)
+    /// <summary>Reads a file written by <see cref="Save(Module, string)"/> into the module's tensors; returns its header (null in version 1).</summary>
+    public static string? Load(Module module, string path)
     {
         using var f = File.OpenRead(path);
-        Load(module, f, path);
+        return Load(module, f, path);
     }
 
-    /// <summary>Reads a stream written by <see cref="Save(Module, Stream)"/> into the module's tensors.</summary>
-    public static void Load(Module module, Stream stream, string source = "stream")
+    /// <summary>Reads a stream written by <see cref="Save(Module, Stream, string?)"/> into the module's tensors; returns its header (null in version 1).</summary>
+    public static string? Load(Module module, Stream stream, string source = "stream")
     {
         using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        var header = ReadHeader(r, source);
+        ReadTensors(module, r, source);
+        return header;
+    }
+
+    /// <summary>Only the header of a parameter file (null in version 1), without reading the tensors.</summary>
+    public static string? ReadHeader(string path)
+    {
+        using var f = File.OpenRead(path);
+        using var r = new BinaryReader(f, Encoding.UTF8, leaveOpen: true);
+        return ReadHeader(r, path);
+    }
+
+    static string? ReadHeader(BinaryReader r, string source)
+    {
         var magic = r.ReadBytes(Magic.Length);
         if (!magic.AsSpan().SequenceEqual(Magic))
             throw new InvalidDataException($"Serialization.Load: {source} is not a parameter file (magic '{Encoding.ASCII.GetString(magic)}', expected 'MPTENSOR')");
         int version = r.ReadInt32();
-        if (version != Version)
-            throw new InvalidDataException($"Serialization.Load: {source} has format version {version}; this library reads version {Version}");
+        if (version == Version) return null;
+        if (version != VersionWithHeader)
+            throw new InvalidDataException($"Serialization.Load: {source} has format version {version}; this library reads versions {Version} and {VersionWithHeader}");
+        int length = r.ReadInt32();
+        var bytes = r.ReadBytes(length);
+        if (length < 0 || bytes.Length != length)
+            throw new InvalidDataException($"Serialization.Load: {source} ends inside its header ({bytes.Length} of {length} bytes)");
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    static void ReadTensors(Module module, BinaryReader r, string source)
+    {
         int count = r.ReadInt32();
         var expected = Entries(module).ToDictionary(e => e.Name);
         var loaded = new List<(Tensor Target, Tensor Value)>();

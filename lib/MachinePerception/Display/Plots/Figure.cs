@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Plotly.NET;
 
 namespace MachinePerception.Display.Plots;
@@ -19,8 +21,11 @@ namespace MachinePerception.Display.Plots;
 /// rasterizer. Both are byte-identical on a re-run: a Chromium PNG records a hash of the chart it shows and is
 /// reused while the chart is unchanged.
 /// In Polyglot Notebooks the kernel formats a figure the same way (<see cref="TypeFormatterSourceAttribute"/>).
+/// A chart is held as plotly.js figure JSON, which works in every host including the .NET Interactive kernel;
+/// <see cref="ToPlotlyNet"/> gives the same chart as a Plotly.NET object where that library loads.
 /// </summary>
-[TypeFormatterSource(typeof(BookFormatterSource))]
+// a chart is shown as the interactive HTML, a PNG for viewers that run no scripts, and a line of text
+[TypeFormatterSource(typeof(BookFormatterSource), PreferredMimeTypes = [FormattedValue.Html, FormattedValue.Png, FormattedValue.Plain])]
 public sealed class Figure : IDisplayable
 {
     /// <summary>The name in the PNG file's name (lower-case letters, digits and dashes).</summary>
@@ -28,28 +33,28 @@ public sealed class Figure : IDisplayable
     public int Width { get; }
     public int Height { get; }
 
-    /// <summary>The Plotly.NET chart, or null for a figure that is a picture (an image grid).</summary>
-    public GenericChart? Chart { get; }
+    /// <summary>The plotly.js figure (<c>{"data": [...], "layout": {...}}</c>), or null for a figure that is a picture (an image grid).</summary>
+    public JsonObject? Chart { get; }
 
     readonly PngImage? picture;
     readonly string description;
 
     /// <summary>
-    /// Where PNG files go, relative to the current folder (the notebook's when the book runs it). Unless set, the
-    /// book's chapters (a <c>notebooks/</c> folder beside the solution) write into the repository's <c>images/</c>,
-    /// anything else into <c>images/</c> beside itself; smoke runs into a temporary folder.
+    /// Where PNG files go, relative to the current folder (the notebook's when the book runs it). Unless set: a chapter
+    /// that <c>book run</c> executes (<see cref="Notebook.Chapter"/> set) in full mode writes into the repository's
+    /// <c>images/</c> (or <c>images/</c> beside a notebook outside the book); smoke runs, the .NET Interactive kernel and
+    /// exported chapters into a temporary folder, so they never overwrite the committed figures.
     /// </summary>
     public static string ImagesFolder
     {
-        get => imagesFolder ?? (Notebook.Smoke ? SmokeImages
+        get => imagesFolder ?? (Notebook.Smoke || Notebook.Chapter is null ? ScratchImages
             : IsBookChapterFolder(Directory.GetCurrentDirectory()) ? Path.Combine("..", "images") : "images");
         set => imagesFolder = value;
     }
 
     static string? imagesFolder;
 
-    // smoke runs (tests, quick checks) must not overwrite the committed full-run figures
-    static readonly string SmokeImages = Path.Combine(Path.GetTempPath(), "book-smoke-images");
+    static readonly string ScratchImages = Path.Combine(Path.GetTempPath(), "book-scratch-images");
 
     static bool IsBookChapterFolder(string folder) =>
         Path.GetFileName(folder) == "notebooks" && File.Exists(Path.Combine(folder, "..", "MachinePerception.sln"));
@@ -59,7 +64,7 @@ public sealed class Figure : IDisplayable
 
     static bool toldNoChromium;
 
-    internal Figure(string name, GenericChart chart, int width, int height, string description)
+    internal Figure(string name, JsonObject chart, int width, int height, string description)
     {
         Name = name;
         Chart = chart;
@@ -79,10 +84,46 @@ public sealed class Figure : IDisplayable
 
     public override string ToString() => description;
 
-    /// <summary>The chart as plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>), from Plotly.NET.</summary>
+    /// <summary>The chart as plotly.js figure JSON text (<c>{"data": [...], "layout": {...}}</c>).</summary>
     public string FigureJson => Chart is null
         ? throw new InvalidOperationException($"Figure '{Name}': a picture has no Plotly figure")
-        : GenericChart.toFigureJson(Chart);
+        : Chart.ToJsonString();
+
+    /// <summary>
+    /// The chart as a Plotly.NET <see cref="GenericChart"/>, to restyle or combine with Plotly.NET's API in the book runner
+    /// or an exported chapter. Not inside the .NET Interactive kernel: its FSharp.Core is older than Plotly.NET needs.
+    /// </summary>
+    public GenericChart ToPlotlyNet()
+    {
+        if (Chart is null) throw new InvalidOperationException($"Figure '{Name}': a picture has no Plotly figure");
+        var traces = Chart["data"]!.AsArray().Select(node =>
+        {
+            var json = node!.AsObject();
+            var type = json["type"]!.GetValue<string>();
+            Trace trace = type is "mesh3d" or "scatter3d" ? new Trace3D(type) : new Trace2D(type);
+            foreach (var (key, value) in json) if (key != "type") trace.SetProperty(key, Plain(value));
+            return trace;
+        }).ToList();
+        var layout = new Layout();
+        foreach (var (key, value) in Chart["layout"]!.AsObject()) layout.SetProperty(key, Plain(value));
+        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
+    }
+
+    // JSON as plain .NET values (dictionaries, arrays, numbers, strings), which Plotly.NET's serializer writes back unchanged.
+    static object? Plain(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject o => o.ToDictionary(p => p.Key, p => Plain(p.Value)),
+        JsonArray a => a.Select(Plain).ToArray(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+            _ => decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d % 1 == 0 && Math.Abs(d) < int.MaxValue
+                ? (object)(int)d : double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
+        },
+        _ => throw new InvalidOperationException($"Figure.ToPlotlyNet: unexpected JSON node {node}"),
+    };
 
     /// <summary>The PNG file this figure is saved as: <c>images/&lt;chapter&gt;-&lt;name&gt;.png</c>.</summary>
     public string PngPath => Path.Combine(ImagesFolder, $"{Notebook.Chapter ?? "book"}-{Name}.png");
@@ -143,7 +184,7 @@ public sealed class Figure : IDisplayable
         if (Chart is not null) data[FormattedValue.Html] = Html(ElementIds.Next("plot"), png);
         if (png is not null) data[FormattedValue.Png] = Convert.ToBase64String(png.Bytes);
         data[FormattedValue.Plain] = description;
-        return new FormattedValue(data);
+        return new FormattedValue(data) { UsesPlotlyJs = Chart is not null };
     }
 
     // ---------- the Chromium screenshot, reused while the chart is unchanged ----------

@@ -1,5 +1,3 @@
-using Plotly.NET;
-
 namespace MachinePerception.Display.Plots;
 
 public static partial class Plot
@@ -31,15 +29,15 @@ public static partial class Plot
             if (nodes[i].Parent is { } p) leaves[p] += leaves[nodes[i].Id];
 
         var t = Trace("icicle", name);
-        t.SetProperty("ids", nodes.Select(n => n.Id).ToArray());
-        t.SetProperty("labels", nodes.Select(n => n.Label).ToArray());
-        t.SetProperty("parents", nodes.Select(n => n.Parent ?? "").ToArray());
-        t.SetProperty("values", nodes.Select(n => leaves[n.Id]).ToArray());
-        t.SetProperty("branchvalues", "total");
-        t.SetProperty("tiling", new Dictionary<string, object> { ["orientation"] = "h" });
-        t.SetProperty("textfont", new Dictionary<string, object> { ["size"] = 13 });
+        t.Set("ids", nodes.Select(n => n.Id).ToArray());
+        t.Set("labels", nodes.Select(n => n.Label).ToArray());
+        t.Set("parents", nodes.Select(n => n.Parent ?? "").ToArray());
+        t.Set("values", nodes.Select(n => leaves[n.Id]).ToArray());
+        t.Set("branchvalues", "total");
+        t.Set("tiling", new Dictionary<string, object> { ["orientation"] = "h" });
+        t.Set("textfont", new Dictionary<string, object> { ["size"] = 13 });
         var layout = Layout(title ?? name);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 50, ["b"] = 10 });
+        layout.Set("margin", new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 50, ["b"] = 10 });
         int leafCount = leaves.Count(kv => !nodes.Any(c => c.Parent == kv.Key));
         return Make(name, [t], layout, width, height, $"tree '{name}': {nodes.Count} nodes, {leafCount} leaves");
     }

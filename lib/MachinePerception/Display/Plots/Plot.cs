@@ -1,14 +1,13 @@
 using System.Globalization;
 using MachinePerception.Geometry;
-using Plotly.NET;
 
 namespace MachinePerception.Display.Plots;
 
 /// <summary>
 /// The book's charts: loss curves, scatter plots by class, density maps with optimizer paths, image grids,
 /// 3-D meshes and point clouds, vector fields. Each returns a <see cref="Figure"/>; showing it in a chapter gives an
-/// interactive chart plus a PNG (see <see cref="Figure"/>). The traces are Plotly.NET objects whose properties carry
-/// plotly.js's own attribute names, so its reference documents every field used here.
+/// interactive chart plus a PNG (see <see cref="Figure"/>). Traces and layouts are written as plotly.js figure JSON with
+/// plotly.js's own attribute names (<see cref="PlotlyObject"/>), so its reference documents every field used here.
 /// <code>display(Plot.Loss("vae-loss", ("train", trainLoss), ("test", testLoss)));</code>
 /// The <c>name</c> argument names the PNG file (<c>images/&lt;chapter&gt;-&lt;name&gt;.png</c>).
 /// </summary>
@@ -31,24 +30,24 @@ public static partial class Plot
     {
         CheckName("Plot.Lines", name);
         if (series.Count == 0) throw new ArgumentException("Plot.Lines: needs at least one series");
-        var traces = new List<Trace>();
+        var traces = new List<PlotlyObject>();
         for (int s = 0; s < series.Count; s++)
         {
             var (label, y) = series[s];
             if (x is not null && x.Count != y.Count)
                 throw new ArgumentException($"Plot.Lines: series '{label}' has {y.Count} values but x has {x.Count}");
             var t = Trace("scatter", label);
-            t.SetProperty("mode", "lines");
-            t.SetProperty("x", x is null ? Enumerable.Range(1, y.Count).ToArray() : Floats(x));
-            t.SetProperty("y", Floats(y));
-            t.SetProperty("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
+            t.Set("mode", "lines");
+            t.Set("x", x is null ? Enumerable.Range(1, y.Count).ToArray() : Floats(x));
+            t.Set("y", Floats(y));
+            t.Set("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.SetProperty("xaxis", Axis(xTitle));
+        layout.Set("xaxis", Axis(xTitle));
         var yAxis = Axis(yTitle);
         if (logY) yAxis["type"] = "log";
-        layout.SetProperty("yaxis", yAxis);
+        layout.Set("yaxis", yAxis);
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"line chart '{name}': {series.Count} series");
     }
 
@@ -69,7 +68,7 @@ public static partial class Plot
         if (labels is not null && labels.Count != n)
             throw new ArgumentException($"Plot.Scatter: {labels.Count} labels for {n} points");
         var p = points.ToDoubleArray();
-        var traces = new List<Trace>();
+        var traces = new List<PlotlyObject>();
         var classes = labels is null ? [0] : labels.Distinct().Order().ToArray();
         foreach (int c in classes)
         {
@@ -77,10 +76,10 @@ public static partial class Plot
             var label = labels is null ? name : classNames is not null && c >= 0 && c < classNames.Count
                 ? classNames[c] : c.ToString(CultureInfo.InvariantCulture);
             var t = Trace("scatter", label);
-            t.SetProperty("mode", "markers");
-            t.SetProperty("x", Floats(rows.Select(i => p[2 * i])));
-            t.SetProperty("y", Floats(rows.Select(i => p[2 * i + 1])));
-            t.SetProperty("marker", new Dictionary<string, object>
+            t.Set("mode", "markers");
+            t.Set("x", Floats(rows.Select(i => p[2 * i])));
+            t.Set("y", Floats(rows.Select(i => p[2 * i + 1])));
+            t.Set("marker", new Dictionary<string, object>
             {
                 ["color"] = Colors[((c % Colors.Length) + Colors.Length) % Colors.Length],
                 ["size"] = markerSize,
@@ -88,8 +87,8 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.SetProperty("xaxis", Axis("x₁"));
-        layout.SetProperty("yaxis", Axis("x₂"));
+        layout.Set("xaxis", Axis("x₁"));
+        layout.Set("yaxis", Axis("x₂"));
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"scatter plot '{name}': {n} points, {classes.Length} classes");
     }
 
@@ -109,33 +108,33 @@ public static partial class Plot
         var z = new float?[y.Count][];
         for (int i = 0; i < y.Count; i++) z[i] = Floats(v.Skip(i * x.Count).Take(x.Count));
         var map = Trace(contour ? "contour" : "heatmap", name);
-        map.SetProperty("x", Floats(x));
-        map.SetProperty("y", Floats(y));
-        map.SetProperty("z", z);
-        map.SetProperty("colorscale", "Viridis");
-        map.SetProperty("showscale", true);
-        var traces = new List<Trace> { map };
+        map.Set("x", Floats(x));
+        map.Set("y", Floats(y));
+        map.Set("z", z);
+        map.Set("colorscale", "Viridis");
+        map.Set("showscale", true);
+        var traces = new List<PlotlyObject> { map };
         if (paths is not null)
             for (int s = 0; s < paths.Count; s++)
             {
                 var (label, path) = paths[s];
                 var t = Trace("scatter", label);
-                t.SetProperty("mode", "lines+markers");
-                t.SetProperty("x", Floats(path.Select(q => q.X)));
-                t.SetProperty("y", Floats(path.Select(q => q.Y)));
+                t.Set("mode", "lines+markers");
+                t.Set("x", Floats(path.Select(q => q.X)));
+                t.Set("y", Floats(path.Select(q => q.Y)));
                 var color = Colors[(s + 1) % Colors.Length];
-                t.SetProperty("line", new Dictionary<string, object> { ["color"] = color, ["width"] = 2 });
-                t.SetProperty("marker", new Dictionary<string, object> { ["color"] = color, ["size"] = 4 });
+                t.Set("line", new Dictionary<string, object> { ["color"] = color, ["width"] = 2 });
+                t.Set("marker", new Dictionary<string, object> { ["color"] = color, ["size"] = 4 });
                 traces.Add(t);
             }
         var layout = Layout(title ?? name);
-        layout.SetProperty("xaxis", Axis("x"));
-        layout.SetProperty("yaxis", Axis("y"));
+        layout.Set("xaxis", Axis("x"));
+        layout.Set("yaxis", Axis("y"));
         // the colour bar takes the right margin, so the paths' legend goes in a row under the plot
         if (paths is { Count: > 0 })
         {
-            layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = -0.22, ["yanchor"] = "top" });
-            layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 110 });
+            layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = -0.22, ["yanchor"] = "top" });
+            layout.Set("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 110 });
         }
         return Make(name, traces, layout, DefaultWidth, DefaultHeight,
             $"{(contour ? "contour" : "heat map")} '{name}': {y.Count}×{x.Count} grid, {paths?.Count ?? 0} paths");
@@ -216,18 +215,18 @@ public static partial class Plot
     {
         CheckName("Plot.Mesh", name);
         var t = Trace("mesh3d", name);
-        t.SetProperty("x", Floats(mesh.Vertices.Select(v => v.X)));
-        t.SetProperty("y", Floats(mesh.Vertices.Select(v => v.Y)));
-        t.SetProperty("z", Floats(mesh.Vertices.Select(v => v.Z)));
-        t.SetProperty("i", mesh.Triangles.Select(f => f.A).ToArray());
-        t.SetProperty("j", mesh.Triangles.Select(f => f.B).ToArray());
-        t.SetProperty("k", mesh.Triangles.Select(f => f.C).ToArray());
-        t.SetProperty("color", color);
-        t.SetProperty("flatshading", true);
+        t.Set("x", Floats(mesh.Vertices.Select(v => v.X)));
+        t.Set("y", Floats(mesh.Vertices.Select(v => v.Y)));
+        t.Set("z", Floats(mesh.Vertices.Select(v => v.Z)));
+        t.Set("i", mesh.Triangles.Select(f => f.A).ToArray());
+        t.Set("j", mesh.Triangles.Select(f => f.B).ToArray());
+        t.Set("k", mesh.Triangles.Select(f => f.C).ToArray());
+        t.Set("color", color);
+        t.Set("flatshading", true);
         // Less ambient light than plotly's default (0.8), so faces turned away from the light read as darker.
-        t.SetProperty("lighting", new Dictionary<string, object> { ["ambient"] = 0.5, ["diffuse"] = 0.9, ["specular"] = 0.1 });
+        t.Set("lighting", new Dictionary<string, object> { ["ambient"] = 0.5, ["diffuse"] = 0.9, ["specular"] = 0.1 });
         var layout = Layout(title ?? name);
-        layout.SetProperty("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
+        layout.Set("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
         return Make(name, [t], layout, DefaultWidth, DefaultHeight,
             $"mesh '{name}': {mesh.Vertices.Count} vertices, {mesh.Triangles.Count} triangles");
     }
@@ -243,16 +242,16 @@ public static partial class Plot
             throw new ArgumentException($"Plot.PointCloud: {values.Count} values for {n} points");
         var p = points.ToDoubleArray();
         var t = Trace("scatter3d", name);
-        t.SetProperty("mode", "markers");
-        t.SetProperty("x", Floats(Enumerable.Range(0, n).Select(i => p[3 * i])));
-        t.SetProperty("y", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 1])));
-        t.SetProperty("z", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 2])));
+        t.Set("mode", "markers");
+        t.Set("x", Floats(Enumerable.Range(0, n).Select(i => p[3 * i])));
+        t.Set("y", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 1])));
+        t.Set("z", Floats(Enumerable.Range(0, n).Select(i => p[3 * i + 2])));
         var marker = new Dictionary<string, object> { ["size"] = markerSize };
         if (values is null) marker["color"] = Colors[0];
         else { marker["color"] = Floats(values); marker["colorscale"] = "Viridis"; marker["showscale"] = true; }
-        t.SetProperty("marker", marker);
+        t.Set("marker", marker);
         var layout = Layout(title ?? name);
-        layout.SetProperty("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
+        layout.Set("scene", new Dictionary<string, object> { ["aspectmode"] = "data" });
         return Make(name, [t], layout, DefaultWidth, DefaultHeight, $"point cloud '{name}': {n} points");
     }
 
@@ -292,42 +291,36 @@ public static partial class Plot
             }
         }
         var t = Trace("scatter", name);
-        t.SetProperty("mode", "lines");
-        t.SetProperty("x", Floats(xs));
-        t.SetProperty("y", Floats(ys));
-        t.SetProperty("line", new Dictionary<string, object> { ["color"] = Colors[0], ["width"] = 1.5 });
+        t.Set("mode", "lines");
+        t.Set("x", Floats(xs));
+        t.Set("y", Floats(ys));
+        t.Set("line", new Dictionary<string, object> { ["color"] = Colors[0], ["width"] = 1.5 });
         var layout = Layout(title ?? name);
-        layout.SetProperty("xaxis", Axis("x"));
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "y" }, ["scaleanchor"] = "x" });
+        layout.Set("xaxis", Axis("x"));
+        layout.Set("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "y" }, ["scaleanchor"] = "x" });
         return Make(name, [t], layout, DefaultWidth, DefaultHeight, $"vector field '{name}': {n} arrows");
     }
 
     // ---------- shared pieces ----------
 
-    static Trace Trace(string type, string label)
-    {
-        Trace t = type is "mesh3d" or "scatter3d" ? new Trace3D(type) : new Trace2D(type);
-        t.SetProperty("name", label);
-        return t;
-    }
+    static PlotlyObject Trace(string type, string label) => PlotlyObject.Trace(type, label);
 
-    static Layout Layout(string title)
+    static PlotlyObject Layout(string title)
     {
-        var layout = new Layout();
-        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 50 });
-        layout.SetProperty("paper_bgcolor", "#ffffff");
+        var layout = new PlotlyObject();
+        layout.Set("title", new Dictionary<string, object> { ["text"] = title });
+        layout.Set("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 50 });
+        layout.Set("paper_bgcolor", "#ffffff");
         return layout;
     }
 
     static Dictionary<string, object> Axis(string title) => new() { ["title"] = new Dictionary<string, object> { ["text"] = title } };
 
-    static Figure Make(string name, IReadOnlyList<Trace> traces, Layout layout, int width, int height, string description)
+    static Figure Make(string name, IReadOnlyList<PlotlyObject> traces, PlotlyObject layout, int width, int height, string description)
     {
-        layout.SetProperty("width", width);
-        layout.SetProperty("height", height);
-        var chart = GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
-        return new Figure(name, chart, width, height, description);
+        layout.Set("width", width);
+        layout.Set("height", height);
+        return new Figure(name, PlotlyObject.Figure(traces, layout), width, height, description);
     }
 
     // Single precision is plenty on screen and halves the JSON; NaN and ±∞ become null, which JSON allows and
