@@ -1,6 +1,5 @@
 using MachinePerception.Body;
 using MachinePerception.Geometry;
-using Plotly.NET;
 
 namespace MachinePerception.Display.Plots;
 
@@ -21,7 +20,7 @@ public static partial class Plot
         if (values is not null && (values.Count != meshes.Count || values.Select((v, i) => v.Count != meshes[i].Mesh.Vertices.Count).Any(b => b)))
             throw new ArgumentException($"Plot.Bodies: values must give one number per vertex of each of the {meshes.Count} meshes");
         double lo = values?.SelectMany(v => v).Min() ?? 0, hi = values?.SelectMany(v => v).Max() ?? 1;
-        var traces = new List<Trace>();
+        var traces = new List<PlotlyObject>();
         double cursor = 0;
         for (int m = 0; m < meshes.Count; m++)
         {
@@ -30,32 +29,32 @@ public static partial class Plot
             double shift = m == 0 ? 0 : cursor + gap - minX;
             cursor = maxX + shift;
             var t = Trace("mesh3d", label);
-            t.SetProperty("x", Floats(mesh.Vertices.Select(p => p.X + shift)));
-            t.SetProperty("y", Floats(mesh.Vertices.Select(p => p.Y)));
-            t.SetProperty("z", Floats(mesh.Vertices.Select(p => p.Z)));
-            t.SetProperty("i", mesh.Triangles.Select(f => f.A).ToArray());
-            t.SetProperty("j", mesh.Triangles.Select(f => f.B).ToArray());
-            t.SetProperty("k", mesh.Triangles.Select(f => f.C).ToArray());
-            if (values is null) t.SetProperty("color", Colors[m % Colors.Length]);
+            t.Set("x", Floats(mesh.Vertices.Select(p => p.X + shift)));
+            t.Set("y", Floats(mesh.Vertices.Select(p => p.Y)));
+            t.Set("z", Floats(mesh.Vertices.Select(p => p.Z)));
+            t.Set("i", mesh.Triangles.Select(f => f.A).ToArray());
+            t.Set("j", mesh.Triangles.Select(f => f.B).ToArray());
+            t.Set("k", mesh.Triangles.Select(f => f.C).ToArray());
+            if (values is null) t.Set("color", Colors[m % Colors.Length]);
             else
             {
-                t.SetProperty("intensity", Floats(values[m]));
-                t.SetProperty("colorscale", "Viridis");
-                t.SetProperty("cmin", lo);
-                t.SetProperty("cmax", hi > lo ? hi : lo + 1);
-                t.SetProperty("showscale", m == 0);
-                if (m == 0) t.SetProperty("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = valueTitle } });
+                t.Set("intensity", Floats(values[m]));
+                t.Set("colorscale", "Viridis");
+                t.Set("cmin", lo);
+                t.Set("cmax", hi > lo ? hi : lo + 1);
+                t.Set("showscale", m == 0);
+                if (m == 0) t.Set("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = valueTitle } });
             }
-            t.SetProperty("flatshading", false);
-            t.SetProperty("lighting", new Dictionary<string, object> { ["ambient"] = 0.45, ["diffuse"] = 0.8, ["specular"] = 0.05 });
+            t.Set("flatshading", false);
+            t.Set("lighting", new Dictionary<string, object> { ["ambient"] = 0.45, ["diffuse"] = 0.8, ["specular"] = 0.05 });
             // plotly's default light comes from the side (x, y large, z = 0) and leaves a front view dark: light from the viewer's side
-            t.SetProperty("lightposition", new Dictionary<string, object> { ["x"] = 100000, ["y"] = 100000, ["z"] = 100000 });
-            t.SetProperty("showlegend", true);
+            t.Set("lightposition", new Dictionary<string, object> { ["x"] = 100000, ["y"] = 100000, ["z"] = 100000 });
+            t.Set("showlegend", true);
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.SetProperty("scene", FrontScene());
-        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
+        layout.Set("scene", FrontScene());
+        layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, width, height,
             $"3-D scene '{name}': {meshes.Count} meshes, {meshes.Sum(m => m.Mesh.Vertices.Count)} vertices");
     }
@@ -69,7 +68,7 @@ public static partial class Plot
     {
         CheckName("Plot.Skeletons", name);
         if (poses.Count == 0) throw new ArgumentException("Plot.Skeletons: needs at least one pose");
-        var traces = new List<Trace>();
+        var traces = new List<PlotlyObject>();
         for (int s = 0; s < poses.Count; s++)
         {
             var (label, joints) = poses[s];
@@ -84,18 +83,18 @@ public static partial class Plot
                 zs.AddRange([joints[p].Z, joints[c].Z, double.NaN]);
             }
             var t = Trace("scatter3d", label);
-            t.SetProperty("mode", "lines+markers");
-            t.SetProperty("x", Floats(xs));
-            t.SetProperty("y", Floats(ys));
-            t.SetProperty("z", Floats(zs));
+            t.Set("mode", "lines+markers");
+            t.Set("x", Floats(xs));
+            t.Set("y", Floats(ys));
+            t.Set("z", Floats(zs));
             var color = Colors[s % Colors.Length];
-            t.SetProperty("line", new Dictionary<string, object> { ["color"] = color, ["width"] = 6 });
-            t.SetProperty("marker", new Dictionary<string, object> { ["color"] = color, ["size"] = 3 });
+            t.Set("line", new Dictionary<string, object> { ["color"] = color, ["width"] = 6 });
+            t.Set("marker", new Dictionary<string, object> { ["color"] = color, ["size"] = 3 });
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.SetProperty("scene", FrontScene());
-        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
+        layout.Set("scene", FrontScene());
+        layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"skeletons '{name}': {poses.Count} poses of {tree.Count} joints");
     }
 
