@@ -196,6 +196,47 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Lines_with_markers_mark_every_point_and_keep_gaps()
+    {
+        var json = Plot.Lines("sparse", [("every third", [1.0, double.NaN, double.NaN, 4.0])], markers: true).FigureJson;
+        Assert.Equal("lines+markers", Mode(json));
+        Assert.Contains("\"y\":[1,null,null,4]", json);
+        Assert.Equal("lines", Mode(Plot.Lines("plain", [("a", [1.0, 2.0])]).FigureJson));
+    }
+
+    static string Mode(string figureJson) => System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["data"]![0]!["mode"]!.GetValue<string>();
+
+    static Mesh Box(double w, double h) => new([new(0, 0, 0), new(w, 0, 0), new(0, h, 0), new(w, h, 0.1)], [(0, 1, 2), (1, 3, 2)]);
+
+    static double EyeZ(string figureJson) =>
+        System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["layout"]!["scene"]!["camera"]!["eye"]!["z"]!.GetValue<double>();
+
+    [Fact]
+    public void Bodies_sit_side_by_side_and_a_wide_scene_is_seen_from_further_away()
+    {
+        var json = Plot.Bodies("two", [("a", Box(1, 2)), ("b", Box(1, 2))], gap: 0.5).FigureJson;
+        Assert.Contains("\"x\":[0,1,0,1]", json);                     // the first mesh where it is
+        Assert.Contains("\"x\":[1.5,2.5,1.5,2.5]", json);             // the second starts 0.5 after the first ends
+        double single = EyeZ(Plot.Bodies("one", [("a", Box(1, 2))]).FigureJson);
+        double wide = EyeZ(Plot.Bodies("row", Enumerable.Range(0, 6).Select(i => ($"{i}", Box(1, 1))).ToList()).FigureJson);
+        Assert.Equal(2.45, single, 12);
+        Assert.True(wide > 1.1 * single, $"a scene 6.75 m wide and 1 m tall: eye at z = {wide}, a single body's {single}");
+        var skeleton = new MachinePerception.Body.KinematicTree([-1, 0]);
+        var pose = new Vec3[] { new(0, 0, 0), new(0, 1, 0) };
+        Assert.Equal(2.45, EyeZ(Plot.Skeletons("s", skeleton, [("p", pose)]).FigureJson), 12);
+    }
+
+    [Fact]
+    public void Body_plots_name_what_is_wrong()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Bodies("b", [("a", Box(1, 1))], values: [[1.0, 2.0]]));
+        Assert.StartsWith("Plot.Bodies", e.Message);
+        var skeleton = new MachinePerception.Body.KinematicTree([-1, 0, 1]);
+        e = Assert.Throws<ArgumentException>(() => Plot.Skeletons("s", skeleton, [("p", [new Vec3(0, 0, 0)])]));
+        Assert.Contains("'p' has 1 joints, the tree 3", e.Message);
+    }
+
+    [Fact]
     public void Bad_input_names_the_helper_and_the_shapes()
     {
         var e = Assert.Throws<ArgumentException>(() => Plot.Scatter("s", Tensor.FromArray([1.0, 2, 3], 1, 3)));

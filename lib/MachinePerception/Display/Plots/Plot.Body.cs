@@ -21,13 +21,15 @@ public static partial class Plot
             throw new ArgumentException($"Plot.Bodies: values must give one number per vertex of each of the {meshes.Count} meshes");
         double lo = values?.SelectMany(v => v).Min() ?? 0, hi = values?.SelectMany(v => v).Max() ?? 1;
         var traces = new List<PlotlyObject>();
-        double cursor = 0;
+        double cursor = 0, minY = double.MaxValue, maxY = double.MinValue;
         for (int m = 0; m < meshes.Count; m++)
         {
             var (label, mesh) = meshes[m];
             double minX = mesh.Vertices.Min(p => p.X), maxX = mesh.Vertices.Max(p => p.X);
             double shift = m == 0 ? 0 : cursor + gap - minX;
             cursor = maxX + shift;
+            minY = Math.Min(minY, mesh.Vertices.Min(p => p.Y));
+            maxY = Math.Max(maxY, mesh.Vertices.Max(p => p.Y));
             var t = Trace("mesh3d", label);
             t.Set("x", Floats(mesh.Vertices.Select(p => p.X + shift)));
             t.Set("y", Floats(mesh.Vertices.Select(p => p.Y)));
@@ -53,7 +55,7 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.Set("scene", FrontScene());
+        layout.Set("scene", FrontScene(cursor - meshes[0].Mesh.Vertices.Min(p => p.X), maxY - minY));
         layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, width, height,
             $"3-D scene '{name}': {meshes.Count} meshes, {meshes.Sum(m => m.Mesh.Vertices.Count)} vertices");
@@ -93,14 +95,18 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.Set("scene", FrontScene());
+        var allX = poses.SelectMany((p, s) => p.Joints.Select(j => j.X + s * spread)).ToList();
+        var allY = poses.SelectMany(p => p.Joints.Select(j => j.Y)).ToList();
+        layout.Set("scene", FrontScene(allX.Max() - allX.Min(), allY.Max() - allY.Min()));
         layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"skeletons '{name}': {poses.Count} poses of {tree.Count} joints");
     }
 
-    // y up, seen from the front and a little above, equal scales, no axes (a body needs no ticks)
-    static Dictionary<string, object> FrontScene()
+    // y up, seen from the front, a little from the right and above, equal scales, no axes (a body needs no ticks). A scene
+    // much wider than tall is seen from further away: seen from the right, its near end would otherwise leave the picture.
+    static Dictionary<string, object> FrontScene(double width, double height)
     {
+        double back = Math.Clamp(0.9 + 0.05 * width / Math.Max(height, 1e-9), 1, 1.3);
         var hidden = new Dictionary<string, object> { ["visible"] = false };
         return new Dictionary<string, object>
         {
@@ -108,7 +114,7 @@ public static partial class Plot
             ["camera"] = new Dictionary<string, object>
             {
                 ["up"] = new Dictionary<string, object> { ["x"] = 0, ["y"] = 1, ["z"] = 0 },
-                ["eye"] = new Dictionary<string, object> { ["x"] = 0.55, ["y"] = 0.3, ["z"] = 2.45 },
+                ["eye"] = new Dictionary<string, object> { ["x"] = 0.55 * back, ["y"] = 0.3 * back, ["z"] = 2.45 * back },
             },
             ["xaxis"] = hidden,
             ["yaxis"] = hidden,

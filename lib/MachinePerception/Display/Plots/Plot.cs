@@ -23,10 +23,11 @@ public static partial class Plot
 
     /// <summary>
     /// Several curves over a shared x (default 1, 2, …): one line per series, in order. <paramref name="logY"/>
-    /// puts y on a log scale (losses that fall over orders of magnitude).
+    /// puts y on a log scale (losses that fall over orders of magnitude); <paramref name="markers"/> also marks every point
+    /// (a series measured only at some x, NaN elsewhere, then shows its isolated values).
     /// </summary>
     public static Figure Lines(string name, IReadOnlyList<(string Label, IReadOnlyList<double> Y)> series,
-        IReadOnlyList<double>? x = null, bool logY = false, string? title = null, string xTitle = "step", string yTitle = "")
+        IReadOnlyList<double>? x = null, bool logY = false, string? title = null, string xTitle = "step", string yTitle = "", bool markers = false)
     {
         CheckName("Plot.Lines", name);
         if (series.Count == 0) throw new ArgumentException("Plot.Lines: needs at least one series");
@@ -37,7 +38,7 @@ public static partial class Plot
             if (x is not null && x.Count != y.Count)
                 throw new ArgumentException($"Plot.Lines: series '{label}' has {y.Count} values but x has {x.Count}");
             var t = Trace("scatter", label);
-            t.Set("mode", "lines");
+            t.Set("mode", markers ? "lines+markers" : "lines");
             t.Set("x", x is null ? Enumerable.Range(1, y.Count).ToArray() : Floats(x));
             t.Set("y", Floats(y));
             t.Set("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
