@@ -206,7 +206,7 @@ public sealed class PlotTests : IDisposable
 
     static string Mode(string figureJson) => System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["data"]![0]!["mode"]!.GetValue<string>();
 
-    static Mesh Box(double w, double h) => new([new(0, 0, 0), new(w, 0, 0), new(0, h, 0), new(w, h, 0.1)], [(0, 1, 2), (1, 3, 2)]);
+    static Mesh Box(double w, double h, double d = 0.1) => new([new(0, 0, 0), new(w, 0, 0), new(0, h, 0), new(w, h, d)], [(0, 1, 2), (1, 3, 2)]);
 
     static double EyeZ(string figureJson) =>
         System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["layout"]!["scene"]!["camera"]!["eye"]!["z"]!.GetValue<double>();
@@ -217,10 +217,12 @@ public sealed class PlotTests : IDisposable
         var json = Plot.Bodies("two", [("a", Box(1, 2)), ("b", Box(1, 2))], gap: 0.5).FigureJson;
         Assert.Contains("\"x\":[0,1,0,1]", json);                     // the first mesh where it is
         Assert.Contains("\"x\":[1.5,2.5,1.5,2.5]", json);             // the second starts 0.5 after the first ends
-        double single = EyeZ(Plot.Bodies("one", [("a", Box(1, 2))]).FigureJson);
-        double wide = EyeZ(Plot.Bodies("row", Enumerable.Range(0, 6).Select(i => ($"{i}", Box(1, 1))).ToList()).FigureJson);
-        Assert.Equal(2.45, single, 12);
-        Assert.True(wide > 1.1 * single, $"a scene 6.75 m wide and 1 m tall: eye at z = {wide}, a single body's {single}");
+        double single = EyeZ(Plot.Bodies("one", [("a", Box(1.7, 1.8, 0.3))]).FigureJson);     // a body's proportions
+        double wide = EyeZ(Plot.Bodies("row", Enumerable.Range(0, 6).Select(i => ($"{i}", Box(1.7, 1.8, 0.3))).ToList()).FigureJson);
+        double thin = EyeZ(Plot.Bodies("limb", [("arm", Box(0.1, 0.7, 0.1))]).FigureJson);
+        Assert.Equal(2.45, single, 12);                                  // seen from the usual eye
+        Assert.True(wide > 1.2 * single, $"six bodies side by side: eye at z = {wide}, a single body's {single}");
+        Assert.True(thin > 1.1 * single, $"one thin limb (plotly scales its box by the ranges' geometric mean): eye at z = {thin}");
         var skeleton = new MachinePerception.Body.KinematicTree([-1, 0]);
         var pose = new Vec3[] { new(0, 0, 0), new(0, 1, 0) };
         Assert.Equal(2.45, EyeZ(Plot.Skeletons("s", skeleton, [("p", pose)]).FigureJson), 12);

@@ -21,15 +21,15 @@ public static partial class Plot
             throw new ArgumentException($"Plot.Bodies: values must give one number per vertex of each of the {meshes.Count} meshes");
         double lo = values?.SelectMany(v => v).Min() ?? 0, hi = values?.SelectMany(v => v).Max() ?? 1;
         var traces = new List<PlotlyObject>();
-        double cursor = 0, minY = double.MaxValue, maxY = double.MinValue;
+        double cursor = 0;
+        var placed = new List<Vec3>();
         for (int m = 0; m < meshes.Count; m++)
         {
             var (label, mesh) = meshes[m];
             double minX = mesh.Vertices.Min(p => p.X), maxX = mesh.Vertices.Max(p => p.X);
             double shift = m == 0 ? 0 : cursor + gap - minX;
             cursor = maxX + shift;
-            minY = Math.Min(minY, mesh.Vertices.Min(p => p.Y));
-            maxY = Math.Max(maxY, mesh.Vertices.Max(p => p.Y));
+            placed.AddRange(mesh.Vertices.Select(p => p + new Vec3(shift, 0, 0)));
             var t = Trace("mesh3d", label);
             t.Set("x", Floats(mesh.Vertices.Select(p => p.X + shift)));
             t.Set("y", Floats(mesh.Vertices.Select(p => p.Y)));
@@ -55,7 +55,7 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.Set("scene", FrontScene(cursor - meshes[0].Mesh.Vertices.Min(p => p.X), maxY - minY));
+        layout.Set("scene", FrontScene(placed, width, height));
         layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, width, height,
             $"3-D scene '{name}': {meshes.Count} meshes, {meshes.Sum(m => m.Mesh.Vertices.Count)} vertices");
@@ -95,18 +95,15 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        var allX = poses.SelectMany((p, s) => p.Joints.Select(j => j.X + s * spread)).ToList();
-        var allY = poses.SelectMany(p => p.Joints.Select(j => j.Y)).ToList();
-        layout.Set("scene", FrontScene(allX.Max() - allX.Min(), allY.Max() - allY.Min()));
+        layout.Set("scene", FrontScene(poses.SelectMany((p, s) => p.Joints.Select(j => j + new Vec3(s * spread, 0, 0))).ToList(), DefaultWidth, DefaultHeight));
         layout.Set("legend", new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["y"] = 0 });
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"skeletons '{name}': {poses.Count} poses of {tree.Count} joints");
     }
 
-    // y up, seen from the front, a little from the right and above, equal scales, no axes (a body needs no ticks). A scene
-    // much wider than tall is seen from further away: seen from the right, its near end would otherwise leave the picture.
-    static Dictionary<string, object> FrontScene(double width, double height)
+    // y up, seen from the front, a little from the right and above, equal scales, no axes (a body needs no ticks).
+    static Dictionary<string, object> FrontScene(IReadOnlyList<Vec3> points, int width, int height)
     {
-        double back = Math.Clamp(0.9 + 0.05 * width / Math.Max(height, 1e-9), 1, 1.3);
+        double back = EyeDistance(points, width, height);
         var hidden = new Dictionary<string, object> { ["visible"] = false };
         return new Dictionary<string, object>
         {
@@ -114,11 +111,47 @@ public static partial class Plot
             ["camera"] = new Dictionary<string, object>
             {
                 ["up"] = new Dictionary<string, object> { ["x"] = 0, ["y"] = 1, ["z"] = 0 },
-                ["eye"] = new Dictionary<string, object> { ["x"] = 0.55 * back, ["y"] = 0.3 * back, ["z"] = 2.45 * back },
+                ["eye"] = new Dictionary<string, object> { ["x"] = Eye.X * back, ["y"] = Eye.Y * back, ["z"] = Eye.Z * back },
             },
             ["xaxis"] = hidden,
             ["yaxis"] = hidden,
             ["zaxis"] = hidden,
         };
+    }
+
+    static readonly Vec3 Eye = new(0.55, 0.3, 2.45);
+
+    // How far back (a factor ≥ 1 on Eye) the camera must stand for the whole scene to show. Plotly draws a scene with
+    // aspectmode "data" in a box whose sides are the axes' ranges (each padded by 1/16; an empty one widened to 2) divided
+    // by their geometric mean, centred on the origin, through a perspective camera with a 45° vertical field of view that
+    // fills the plot area (the figure less its margins). A scene much wider than a body (bodies side by side) or thinner
+    // (one limb) would otherwise leave the picture: we step back until every corner of the data's box projects inside 95 %
+    // of that field of view.
+    static double EyeDistance(IReadOnlyList<Vec3> points, int width, int height)
+    {
+        double[] range =
+        [
+            points.Max(p => p.X) - points.Min(p => p.X), points.Max(p => p.Y) - points.Min(p => p.Y), points.Max(p => p.Z) - points.Min(p => p.Z),
+        ];
+        double mean = Math.Cbrt(range.Aggregate(1.0, (product, r) => product * (r > 0 ? r * 17 / 16 : 2)));
+        var half = new Vec3(range[0] / mean / 2, range[1] / mean / 2, range[2] / mean / 2);
+        double tanY = 0.95 * Math.Tan(Math.PI / 8), tanX = tanY * (width - 80.0) / (height - 100.0);   // margins of Layout
+        bool Fits(double back)
+        {
+            var eye = back * Eye;
+            var forward = (-1 * eye).Normalized();
+            var right = forward.Cross(new Vec3(0, 1, 0)).Normalized();
+            var up = right.Cross(forward);
+            for (int corner = 0; corner < 8; corner++)
+            {
+                var d = new Vec3((corner & 1) == 0 ? -half.X : half.X, (corner & 2) == 0 ? -half.Y : half.Y, (corner & 4) == 0 ? -half.Z : half.Z) - eye;
+                double depth = d.Dot(forward);
+                if (Math.Abs(d.Dot(right)) > tanX * depth || Math.Abs(d.Dot(up)) > tanY * depth) return false;
+            }
+            return true;
+        }
+        int steps = 0;
+        while (steps < 60 && !Fits(1 + 0.05 * steps)) steps++;
+        return 1 + 0.05 * steps;
     }
 }
