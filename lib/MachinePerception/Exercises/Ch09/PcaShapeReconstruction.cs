@@ -20,7 +20,11 @@ public sealed class PcaShapeReconstruction : NumericExercise
     {
         var rng = new Rng(seed);
         var order = rng.Permutation(4);
-        for (int c = 0; c < 2; c++) s[c] = Directions[order[c]].Select(v => (rng.NextInt(2) == 0 ? 1 : -1) * v).ToArray();
+        for (int c = 0; c < 2; c++)
+        {
+            double sign = rng.NextInt(2) == 0 ? 1 : -1;                  // one sign per direction: S stays orthonormal
+            s[c] = Directions[order[c]].Select(v => sign * v).ToArray();
+        }
         var residualDirection = Directions[order[2]];
         for (int i = 0; i < 4; i++) mean[i] = rng.NextInt(-4, 5);
         double b1, b2, off;
