@@ -1,5 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Basics;
 using MachinePerception.Nn;
+using MachinePerception.Numerics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Rnn;
@@ -13,11 +15,8 @@ public sealed record RnnWeights(Matrix<double> Whh, Matrix<double> Wxh, Vector<d
     public static RnnWeights From(RnnCell cell, Linear readout)
     {
         if (readout.Bias is not null) throw new ArgumentException("RnnWeights.From: the read-out ŷ_t = W_hy h_t has no bias; build the Linear with bias: false");
-        return new(ToMatrix(cell.W_hh), ToMatrix(cell.W_xh), Vector<double>.Build.DenseOfArray(cell.B.ToDoubleArray()), ToMatrix(readout.Weight));
+        return new(cell.W_hh.ToMatrix(), cell.W_xh.ToMatrix(), Vector<double>.Build.DenseOfArray(cell.B.ToDoubleArray()), readout.Weight.ToMatrix());
     }
-
-    static Matrix<double> ToMatrix(Tensor t) =>
-        Matrix<double>.Build.Dense(t.Shape[0], t.Shape[1], (i, j) => t.ToDoubleArray()[i * t.Shape[1] + j]);
 }
 
 /// <summary>A forward pass kept for BPTT: pre-activations a_t and states h_t, index 0 = h₀ (a₀ unused), 1 … T the steps.</summary>
@@ -38,7 +37,7 @@ public sealed record RnnGradients(Matrix<double> Whh, Matrix<double> Wxh, Vector
 /// </summary>
 public static class ExplicitBptt
 {
-    static double TanhPrime(double a) { double t = Math.Tanh(a); return 1 - t * t; }
+    static double TanhPrime(double a) => ActivationTable.Tanh.Derivative(a);
 
     /// <summary>h₁ … h_T from h₀ for inputs x₁ … x_T.</summary>
     public static RnnTrajectory Forward(RnnWeights w, IReadOnlyList<Vector<double>> xs, Vector<double> h0)

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Basics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Rnn;
@@ -48,7 +49,7 @@ public static class GradientFlow
     public static double MaxDerivative(RnnTrajectory r, int k = 0)
     {
         double g = 0;
-        for (int i = k + 1; i <= r.Length; i++) g = Math.Max(g, r.A[i].Map(a => 1 - Math.Tanh(a) * Math.Tanh(a)).AbsoluteMaximum());
+        for (int i = k + 1; i <= r.Length; i++) g = Math.Max(g, r.A[i].Map(ActivationTable.Tanh.Derivative).AbsoluteMaximum());
         return g;
     }
 

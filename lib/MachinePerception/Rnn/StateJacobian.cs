@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Basics;
 
 namespace MachinePerception.Rnn;
 
@@ -22,7 +23,7 @@ public static class StateJacobian
         var m = Matrix<double>.Build.Dense(n, n * n);
         for (int i = 0; i < n; i++)
         {
-            double t = Math.Tanh(r.A[k][i]), slope = 1 - t * t;
+            double slope = ActivationTable.Tanh.Derivative(r.A[k][i]);
             for (int j = 0; j < n; j++) m[i, i * n + j] = slope * r.H[k - 1][j];
         }
         return m;
