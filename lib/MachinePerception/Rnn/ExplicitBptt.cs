@@ -94,11 +94,16 @@ public static class ExplicitBptt
     }
 
     /// <summary>
-    /// ∂L/∂W as the explicit double sum over t and k ≤ t. With a <paramref name="window"/> κ only the last κ
-    /// terms k = t−κ+1 … t are kept for each t: truncated BPTT as the summary defines it.
+    /// ∂L/∂W as the explicit double sum over t and k ≤ t. With a <paramref name="window"/> κ only part of the inner sum is
+    /// kept. Sliding (the default): the last κ terms k = t−κ+1 … t for every t, truncated BPTT as the summary defines it.
+    /// <paramref name="chunked"/>: the sequence is cut into chunks of κ steps and each L_t keeps the terms k from the
+    /// start of its own chunk to t (between 1 and κ of them), which is what training chunk by chunk with a detached
+    /// carried state computes.
     /// </summary>
-    public static RnnGradients Gradient(RnnWeights w, IReadOnlyList<Vector<double>> xs, IReadOnlyList<Vector<double>> ys, Vector<double> h0, int? window = null)
+    public static RnnGradients Gradient(RnnWeights w, IReadOnlyList<Vector<double>> xs, IReadOnlyList<Vector<double>> ys, Vector<double> h0, int? window = null,
+                                        bool chunked = false)
     {
+        if (chunked && window is null) throw new ArgumentException("ExplicitBptt.Gradient: chunked truncation needs a window κ");
         if (xs.Count != ys.Count) throw new ArgumentException($"ExplicitBptt.Gradient: {xs.Count} inputs but {ys.Count} targets");
         if (window is < 1) throw new ArgumentException($"ExplicitBptt.Gradient: window κ = {window} must be ≥ 1");
         var r = Forward(w, xs, h0);
@@ -112,7 +117,7 @@ public static class ExplicitBptt
             var e = w.Why * r.H[t] - ys[t - 1];                 // ∂L_t/∂ŷ_t
             dWhy += e.OuterProduct(r.H[t]);
             var dLdh = w.Why.TransposeThisAndMultiply(e);       // ∂L_t/∂h_t (as a column)
-            int first = window is int kappa ? Math.Max(1, t - kappa + 1) : 1;
+            int first = window is not int kappa ? 1 : chunked ? (t - 1) / kappa * kappa + 1 : Math.Max(1, t - kappa + 1);
             for (int k = first; k <= t; k++)
             {
                 // (∂h_t/∂h_k)ᵀ ∂L_t/∂h_t, then the immediate derivative of h_k = tanh(a_k): ∂⁺h_k/∂a_k = diag f′(a_k)

@@ -90,6 +90,26 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Labelled_image_grid_is_a_chart_of_the_same_picture_with_a_tick_per_row_and_column()
+    {
+        var images = Tensor.FromArray(Enumerable.Range(0, 6 * 4).Select(i => (i % 4) / 3.0).ToArray(), 6, 1, 2, 2);
+        var plain = Plot.ImageGrid("plain", images, columns: 3, scale: 2);
+        var labelled = Plot.ImageGrid("labelled", images, columns: 3, scale: 2, rowLabels: ["first", "second"], columnLabels: ["a", "b", "c"]);
+        var chart = labelled.Chart!;
+        var trace = chart["data"]![0]!;
+        Assert.Equal("image", trace["type"]!.GetValue<string>());
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(plain.ToPng()!.Bytes), trace["source"]!.GetValue<string>());
+        var layout = chart["layout"]!;
+        Assert.Equal(["first", "second"], layout["yaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["a", "b", "c"], layout["xaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // row k's centre in scaled pixels: (gap + k (h + gap) + h/2) · scale = (1 + 3k + 1) · 2
+        Assert.Equal([4.0, 10.0], layout["yaxis"]!["tickvals"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Contains("rows: first, second", labelled.ToString());
+        var e = Assert.Throws<ArgumentException>(() => Plot.ImageGrid("bad", images, columns: 3, rowLabels: ["only one"]));
+        Assert.Contains("1 row labels for 2 rows", e.Message);
+    }
+
+    [Fact]
     public void Image_grid_places_pixels_where_a_plain_loop_says()
     {
         // Two RGB 2×2 images, one column: image k, channel c, pixel (y, x) has value (k*12 + c*4 + y*2 + x) / 23.

@@ -170,9 +170,13 @@ public static partial class Plot
     /// enlarged <paramref name="scale"/> times: samples of a generative model, reconstructions, filters. Values map
     /// linearly from [min, max] to black…white; <paramref name="perImage"/> stretches each image to its own range
     /// (filters, whose scale varies). Drawn by the library's own rasterizer: no browser, byte-identical on re-runs.
+    /// With <paramref name="rowLabels"/> (one per row), <paramref name="columnLabels"/> (one per column) or a
+    /// <paramref name="title"/>, the grid becomes a chart: the same picture as a plotly image with the labels as axis
+    /// ticks (rows on the left, columns on top), so that a reader sees what each row and column shows.
     /// </summary>
     public static Figure ImageGrid(string name, Tensor images, int columns = 8, double min = 0, double max = 1,
-        int scale = 2, bool perImage = false)
+        int scale = 2, bool perImage = false, IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null,
+        string? title = null)
     {
         CheckName("Plot.ImageGrid", name);
         var s = images.Shape;
@@ -205,7 +209,40 @@ public static partial class Plot
                         pixels[((top + y) * W + left + x) * c + ch] = (byte)Math.Round(255 * Math.Clamp(double.IsNaN(v) ? 0 : v, 0, 1));
                     }
         }
-        return new Figure(name, PngImage.FromPixels(pixels, W, H, c, scale), $"image grid '{name}': {n} images {h}×{w}, {rows}×{cols}");
+        var picture = PngImage.FromPixels(pixels, W, H, c, scale);
+        string description = $"image grid '{name}': {n} images {h}×{w}, {rows}×{cols}";
+        if (rowLabels is null && columnLabels is null && title is null) return new Figure(name, picture, description);
+
+        if (rowLabels is not null && rowLabels.Count != rows)
+            throw new ArgumentException($"Plot.ImageGrid: {rowLabels.Count} row labels for {rows} rows ({n} images, {cols} per row)");
+        if (columnLabels is not null && columnLabels.Count != cols)
+            throw new ArgumentException($"Plot.ImageGrid: {columnLabels.Count} column labels for {cols} columns");
+        // the picture in its own pixel coordinates (scaled), labels at the centres of the rows and columns
+        var pictureTrace = Trace("image", name);
+        pictureTrace.Set("source", "data:image/png;base64," + Convert.ToBase64String(picture.Bytes));
+        pictureTrace.Set("hoverinfo", "skip");
+        double Centre(int k, int size) => (gap + k * (size + gap) + size / 2.0) * scale;
+        Dictionary<string, object> LabelAxis(IReadOnlyList<string>? labels, int count, int size) => labels is null
+            ? new() { ["showticklabels"] = false, ["showgrid"] = false, ["zeroline"] = false, ["ticks"] = "" }
+            : new()
+            {
+                ["tickmode"] = "array", ["tickvals"] = Enumerable.Range(0, count).Select(k => Centre(k, size)).ToArray(),
+                ["ticktext"] = labels.ToArray(), ["showgrid"] = false, ["zeroline"] = false, ["ticks"] = "",
+            };
+        var xAxis = LabelAxis(columnLabels, cols, w);
+        xAxis["side"] = "top";
+        xAxis["range"] = new[] { -0.5, W * scale - 0.5 };
+        var yAxis = LabelAxis(rowLabels, rows, h);
+        yAxis["range"] = new[] { H * scale - 0.5, -0.5 };
+        yAxis["scaleanchor"] = "x";
+        var layout = Layout(title ?? name);
+        layout.Set("xaxis", xAxis);
+        layout.Set("yaxis", yAxis);
+        int marginLeft = 20 + 7 * Math.Max(0, rowLabels?.Max(l => l.Length) ?? 0), marginTop = 50 + (columnLabels is null ? 0 : 30);
+        layout.Set("margin", new Dictionary<string, object> { ["l"] = marginLeft, ["r"] = 20, ["t"] = marginTop, ["b"] = 20 });
+        string labelled = (rowLabels is null ? "" : $"; rows: {string.Join(", ", rowLabels)}") +
+                          (columnLabels is null ? "" : $"; columns: {string.Join(", ", columnLabels)}");
+        return Make(name, [pictureTrace], layout, W * scale + marginLeft + 20, H * scale + marginTop + 20, description + labelled);
     }
 
     // ---------- 3-D ----------
