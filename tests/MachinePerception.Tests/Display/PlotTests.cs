@@ -110,6 +110,24 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Density_panels_put_each_path_on_its_own_axes_with_a_title()
+    {
+        IReadOnlyList<(double X, double Y)> Line(double c) => [(0, 0), (c, c)];
+        var figure = Plot.DensityPanels("panels", (x, y) => x * x + y * y, (-1, 1), (-1, 1), [("first", Line(0.5)), ("second", Line(-0.5)), ("third", Line(0.2))],
+            columns: 2, resolution: 5);
+        var chart = figure.Chart!;
+        var data = chart["data"]!.AsArray();
+        Assert.Equal(6, data.Count);                                          // a surface and a path per panel
+        Assert.Equal(["x", "x", "x2", "x2", "x3", "x3"], data.Select(t => t!["xaxis"]!.GetValue<string>()));
+        Assert.Equal(-0.5, data[3]!["x"]![1]!.GetValue<double>());
+        var layout = chart["layout"]!;
+        Assert.Equal(2, layout["grid"]!["rows"]!.GetValue<int>());
+        Assert.Equal(["first", "second", "third"], layout["annotations"]!.AsArray().Select(a => a!["text"]!.GetValue<string>()));
+        Assert.Equal(1, data.Count(t => t!["showscale"]?.GetValue<bool>() == true));
+        Assert.Throws<ArgumentException>(() => Plot.DensityPanels("none", (x, y) => 0, (-1, 1), (-1, 1), []));
+    }
+
+    [Fact]
     public void Image_grid_places_pixels_where_a_plain_loop_says()
     {
         // Two RGB 2×2 images, one column: image k, channel c, pixel (y, x) has value (k*12 + c*4 + y*2 + x) / 23.

@@ -157,6 +157,68 @@ public static partial class Plot
         return Density(name, Tensor.FromArray(z, resolution, resolution), xs, ys, paths, contour, title);
     }
 
+    /// <summary>
+    /// Small multiples: one panel per path, each the same function <paramref name="f"/> on the same grid (heat map or
+    /// filled contours) with that one path drawn on it, <paramref name="columns"/> panels per row, one shared colour bar.
+    /// For comparing optimizers whose paths would hide each other on one map.
+    /// </summary>
+    public static Figure DensityPanels(string name, Func<double, double, double> f, (double Min, double Max) xRange, (double Min, double Max) yRange,
+        IReadOnlyList<(string Label, IReadOnlyList<(double X, double Y)> Path)> paths, int columns = 3, int resolution = 60, bool contour = true,
+        string? title = null)
+    {
+        CheckName("Plot.DensityPanels", name);
+        if (paths.Count == 0) throw new ArgumentException("Plot.DensityPanels: needs at least one path");
+        if (columns < 1) throw new ArgumentException($"Plot.DensityPanels: columns must be ≥ 1, got {columns}");
+        if (resolution < 2) throw new ArgumentException($"Plot.DensityPanels: resolution must be ≥ 2, got {resolution}");
+        var xs = Grid(xRange, resolution);
+        var ys = Grid(yRange, resolution);
+        var z = new float?[resolution][];
+        for (int i = 0; i < resolution; i++) z[i] = Floats(xs.Select(x => f(x, ys[i])));
+        int cols = Math.Min(columns, paths.Count), rows = (paths.Count + cols - 1) / cols;
+        var traces = new List<PlotlyObject>();
+        var layout = Layout(title ?? name);
+        var annotations = new List<Dictionary<string, object>>();
+        for (int p = 0; p < paths.Count; p++)
+        {
+            string suffix = p == 0 ? "" : (p + 1).ToString(CultureInfo.InvariantCulture);
+            var map = Trace(contour ? "contour" : "heatmap", paths[p].Label + " (surface)");
+            map.Set("x", Floats(xs));
+            map.Set("y", Floats(ys));
+            map.Set("z", z);
+            map.Set("colorscale", "Viridis");
+            map.Set("showscale", p == 0);
+            map.Set("showlegend", false);
+            map.Set("xaxis", "x" + suffix);
+            map.Set("yaxis", "y" + suffix);
+            traces.Add(map);
+            var path = Trace("scatter", paths[p].Label);
+            path.Set("mode", "lines+markers");
+            path.Set("x", Floats(paths[p].Path.Select(q => q.X)));
+            path.Set("y", Floats(paths[p].Path.Select(q => q.Y)));
+            path.Set("line", new Dictionary<string, object> { ["color"] = "#e15759", ["width"] = 2 });
+            path.Set("marker", new Dictionary<string, object> { ["color"] = "#e15759", ["size"] = 3 });
+            path.Set("showlegend", false);
+            path.Set("xaxis", "x" + suffix);
+            path.Set("yaxis", "y" + suffix);
+            traces.Add(path);
+            var xAxis = Axis(p / cols == rows - 1 ? "x" : "");
+            xAxis["range"] = new[] { xRange.Min, xRange.Max };
+            var yAxis = Axis(p % cols == 0 ? "y" : "");
+            yAxis["range"] = new[] { yRange.Min, yRange.Max };
+            layout.Set("xaxis" + suffix, xAxis);
+            layout.Set("yaxis" + suffix, yAxis);
+            annotations.Add(new Dictionary<string, object>
+            {
+                ["text"] = paths[p].Label, ["showarrow"] = false, ["xref"] = $"x{suffix} domain", ["yref"] = $"y{suffix} domain",
+                ["x"] = 0.5, ["y"] = 1.0, ["xanchor"] = "center", ["yanchor"] = "bottom",
+            });
+        }
+        layout.Set("grid", new Dictionary<string, object> { ["rows"] = rows, ["columns"] = cols, ["pattern"] = "independent", ["ygap"] = 0.3 });
+        layout.Set("annotations", annotations);
+        return Make(name, traces, layout, 300 * cols + 120, 260 * rows + 80,
+            $"{(contour ? "contour" : "heat map")} panels '{name}': {paths.Count} panels of {resolution}×{resolution}, {rows}×{cols}");
+    }
+
     static double[] Grid((double Min, double Max) r, int n)
     {
         if (!(r.Max > r.Min)) throw new ArgumentException($"Plot.Density: range needs max > min, got ({r.Min}, {r.Max})");
