@@ -59,7 +59,7 @@ public static partial class Plot
 
     /// <summary>Points [N, 2]; with labels, one colour and one legend entry per class (labels 0…K-1).</summary>
     public static Figure Scatter(string name, Tensor points, IReadOnlyList<int>? labels = null,
-        IReadOnlyList<string>? classNames = null, string? title = null, double markerSize = 5)
+        IReadOnlyList<string>? classNames = null, string? title = null, double markerSize = 5, string xTitle = "x₁", string yTitle = "x₂")
     {
         CheckName("Plot.Scatter", name);
         if (points.Shape.Rank != 2 || points.Shape[1] != 2)
@@ -87,8 +87,8 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.Set("xaxis", Axis("x₁"));
-        layout.Set("yaxis", Axis("x₂"));
+        layout.Set("xaxis", Axis(xTitle));
+        layout.Set("yaxis", Axis(yTitle));
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"scatter plot '{name}': {n} points, {classes.Length} classes");
     }
 
