@@ -18,17 +18,10 @@ public static class MarchingTetrahedra
         [0, 1, 3, 7], [0, 1, 5, 7], [0, 2, 3, 7], [0, 2, 6, 7], [0, 4, 5, 7], [0, 4, 6, 7],
     ];
 
-    /// <summary>
-    /// Meshes f &lt; 0 on an n×n×n-cell grid over the box [min, max]. The box must hold the whole surface: a grid
-    /// point on the box's faces with f &lt; 0 means the surface is clipped there and the mesh would be open, and a grid
-    /// with no sign change gives no mesh at all; both throw an ArgumentException unless <paramref name="allowOpen"/> is
-    /// true (then the clipped, possibly empty, mesh is returned as it is).
-    /// </summary>
-    public static Mesh Extract(Func<Vec3, double> f, Vec3 min, Vec3 max, int n, bool allowOpen = false)
+    /// <summary>Meshes f &lt; 0 on an n×n×n-cell grid over the box [min, max].</summary>
+    public static Mesh Extract(Func<Vec3, double> f, Vec3 min, Vec3 max, int n)
     {
         if (n < 1) throw new ArgumentException($"MarchingTetrahedra: the grid needs at least 1 cell per axis, got {n}");
-        if (!(min.X < max.X && min.Y < max.Y && min.Z < max.Z))
-            throw new ArgumentException($"MarchingTetrahedra: the box needs min < max on every axis, got min {min}, max {max}");
         int m = n + 1;
         var step = new Vec3((max.X - min.X) / n, (max.Y - min.Y) / n, (max.Z - min.Z) / n);
         Vec3 Point(int i, int j, int k) => new(min.X + i * step.X, min.Y + j * step.Y, min.Z + k * step.Z);
@@ -39,7 +32,6 @@ public static class MarchingTetrahedra
             for (int j = 0; j < m; j++)
                 for (int i = 0; i < m; i++)
                     values[Id(i, j, k)] = f(Point(i, j, k));
-        if (!allowOpen) RequireEnclosed(values, n, min, max, Point);
 
         var vertices = new List<Vec3>();
         var triangles = new List<(int, int, int)>();
@@ -73,29 +65,6 @@ public static class MarchingTetrahedra
                         Polygonise(tet, cornerId, cornerPoint, values, VertexOn, vertices, triangles);
                 }
         return new Mesh(vertices, triangles);
-    }
-
-    // the surface must lie strictly inside the box: some sample inside, some outside, none inside on the box's faces
-    static void RequireEnclosed(double[] values, int n, Vec3 min, Vec3 max, Func<int, int, int, Vec3> point)
-    {
-        int m = n + 1, inside = values.Count(v => v < 0);
-        if (inside == 0 || inside == values.Length)
-            throw new ArgumentException($"MarchingTetrahedra: f has no sign change on the {n}×{n}×{n}-cell grid over " +
-                $"[{min}, {max}] (all {values.Length} samples {(inside == 0 ? "outside, f ≥ 0" : "inside, f < 0")}), so the mesh " +
-                "would be empty; move or enlarge the box, refine the grid, or pass allowOpen: true");
-        int clipped = 0;
-        Vec3 first = default;
-        for (int k = 0; k < m; k++)
-            for (int j = 0; j < m; j++)
-                for (int i = 0; i < m; i++)
-                {
-                    bool onFace = i == 0 || j == 0 || k == 0 || i == n || j == n || k == n;
-                    if (onFace && values[(k * m + j) * m + i] < 0 && clipped++ == 0) first = point(i, j, k);
-                }
-        if (clipped > 0)
-            throw new ArgumentException($"MarchingTetrahedra: the box [{min}, {max}] clips the surface: {clipped} grid " +
-                $"points on its faces are inside (f < 0), the first at {first}, so the mesh would be open; enlarge the box, " +
-                "or pass allowOpen: true to get the open mesh");
     }
 
     static void Polygonise(int[] tet, int[] ids, Vec3[] points, double[] values,

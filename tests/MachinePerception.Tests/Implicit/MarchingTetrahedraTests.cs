@@ -36,32 +36,6 @@ public class MarchingTetrahedraTests
     }
 
     [Fact]
-    public void A_box_that_clips_the_surface_is_refused_unless_an_open_mesh_is_asked_for()
-    {
-        var sphere = Sdf.Sphere(0.8);
-        var ex = Assert.Throws<ArgumentException>(() => MarchingTetrahedra.Extract(sphere, new(0, -1, -1), new(1, 1, 1), 12));
-        Assert.Contains("clips the surface", ex.Message);
-        Assert.Contains("(0, ", ex.Message); // the first clipped grid point lies on the face x = 0
-
-        var open = MarchingTetrahedra.Extract(sphere, new(0, -1, -1), new(1, 1, 1), 12, allowOpen: true);
-        Assert.NotEmpty(open.Triangles);
-        Assert.False(open.IsClosedAndOriented(), "half a sphere cut by the plane x = 0 has a boundary");
-    }
-
-    [Fact]
-    public void A_grid_without_a_sign_change_is_refused()
-    {
-        var sphere = Sdf.Sphere(0.8);
-        var outside = Assert.Throws<ArgumentException>(() => MarchingTetrahedra.Extract(sphere, new(2, 2, 2), new(3, 3, 3), 4));
-        Assert.Contains("no sign change", outside.Message);
-        Assert.Contains("outside", outside.Message);
-        var inside = Assert.Throws<ArgumentException>(() => MarchingTetrahedra.Extract(sphere, new(-0.1, -0.1, -0.1), new(0.1, 0.1, 0.1), 4));
-        Assert.Contains("inside, f < 0", inside.Message);
-        Assert.Empty(MarchingTetrahedra.Extract(sphere, new(2, 2, 2), new(3, 3, 3), 4, allowOpen: true).Triangles);
-        Assert.Throws<ArgumentException>(() => MarchingTetrahedra.Extract(sphere, new(1, -1, -1), new(-1, 1, 1), 4));
-    }
-
-    [Fact]
     public void Torus_sdf_is_a_distance_and_zero_where_the_implicit_form_is()
     {
         var f = Sdf.Torus(2, 0.5);
