@@ -116,11 +116,13 @@ public class VaeTests
                 return -Losses.BceWithLogits(logits, xi, Reduction.Sum).Item();
             }
             double exact = Math.Log(MachinePerception.Numerics.Quadrature.Simpson(z => Math.Exp(LogLikelihood(z)) * Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI), -8, 8, 2000));
-            double iwae = VaeTraining.ImportanceWeightedLogLikelihood(vae, xi, 20000, new Rng(8 + i))[0];
-            Assert.Equal(exact, iwae, 2);
+            // the estimate's spread over seeds is about 0.008 at K = 20,000 for the third image (its q is narrowest), so
+            // K = 200,000 (spread ≈ 0.0025) within 0.01 is a 4-standard-deviation test, and its bias (≈ Var w / 2K) is smaller
+            double iwae = VaeTraining.ImportanceWeightedLogLikelihood(vae, xi, 200_000, new Rng(8 + i))[0];
+            Assert.InRange(iwae - exact, -0.01, 0.01);
             double elbo = -VaeTraining.Evaluate(vae, xi, new Rng(9)).Loss;
             double meanOfOneSample = Enumerable.Range(0, 400).Average(k => VaeTraining.ImportanceWeightedLogLikelihood(vae, xi, 1, new Rng(100 + k))[0]);
-            Assert.True(iwae >= meanOfOneSample, $"K = 20000: {iwae} < mean of K = 1: {meanOfOneSample}");
+            Assert.True(iwae >= meanOfOneSample, $"K = 200000: {iwae} < mean of K = 1: {meanOfOneSample}");
             Assert.True(exact >= elbo - 1, $"log p(x) {exact} vs one-sample ELBO {elbo}");
         }
         Assert.Throws<ArgumentException>(() => VaeTraining.ImportanceWeightedLogLikelihood(vae, x, 0, rng));
