@@ -117,6 +117,13 @@ public sealed class Pca
         return Op.Reshape(projected, x.Shape.ToArray());
     }
 
+    /// <summary>The same PCA keeping only its first <paramref name="k"/> ≤ <see cref="Rank"/> directions, without refitting.</summary>
+    public Pca Truncate(int k)
+    {
+        if (k < 1 || k > Rank) throw new ArgumentException($"Pca.Truncate: k = {k} directions requested, but this PCA has {Rank}");
+        return new Pca(Mean, Components.SubMatrix(0, Dimension, 0, k), Eigenvalues, Covariance);
+    }
+
     /// <summary>Σ_{i>k} λᵢ: the expected squared reconstruction error per example of the rank-k projection.</summary>
     public double ResidualVariance => Eigenvalues.Skip(Rank).Sum();
 

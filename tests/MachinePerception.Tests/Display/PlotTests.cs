@@ -90,6 +90,44 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Labelled_image_grid_is_a_chart_of_the_same_picture_with_a_tick_per_row_and_column()
+    {
+        var images = Tensor.FromArray(Enumerable.Range(0, 6 * 4).Select(i => (i % 4) / 3.0).ToArray(), 6, 1, 2, 2);
+        var plain = Plot.ImageGrid("plain", images, columns: 3, scale: 2);
+        var labelled = Plot.ImageGrid("labelled", images, columns: 3, scale: 2, rowLabels: ["first", "second"], columnLabels: ["a", "b", "c"]);
+        var chart = labelled.Chart!;
+        var trace = chart["data"]![0]!;
+        Assert.Equal("image", trace["type"]!.GetValue<string>());
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(plain.ToPng()!.Bytes), trace["source"]!.GetValue<string>());
+        var layout = chart["layout"]!;
+        Assert.Equal(["first", "second"], layout["yaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["a", "b", "c"], layout["xaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // row k's centre in scaled pixels: (gap + k (h + gap) + h/2) · scale = (1 + 3k + 1) · 2
+        Assert.Equal([4.0, 10.0], layout["yaxis"]!["tickvals"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Contains("rows: first, second", labelled.ToString());
+        var e = Assert.Throws<ArgumentException>(() => Plot.ImageGrid("bad", images, columns: 3, rowLabels: ["only one"]));
+        Assert.Contains("1 row labels for 2 rows", e.Message);
+    }
+
+    [Fact]
+    public void Density_panels_put_each_path_on_its_own_axes_with_a_title()
+    {
+        IReadOnlyList<(double X, double Y)> Line(double c) => [(0, 0), (c, c)];
+        var figure = Plot.DensityPanels("panels", (x, y) => x * x + y * y, (-1, 1), (-1, 1), [("first", Line(0.5)), ("second", Line(-0.5)), ("third", Line(0.2))],
+            columns: 2, resolution: 5);
+        var chart = figure.Chart!;
+        var data = chart["data"]!.AsArray();
+        Assert.Equal(6, data.Count);                                          // a surface and a path per panel
+        Assert.Equal(["x", "x", "x2", "x2", "x3", "x3"], data.Select(t => t!["xaxis"]!.GetValue<string>()));
+        Assert.Equal(-0.5, data[3]!["x"]![1]!.GetValue<double>());
+        var layout = chart["layout"]!;
+        Assert.Equal(2, layout["grid"]!["rows"]!.GetValue<int>());
+        Assert.Equal(["first", "second", "third"], layout["annotations"]!.AsArray().Select(a => a!["text"]!.GetValue<string>()));
+        Assert.Equal(1, data.Count(t => t!["showscale"]?.GetValue<bool>() == true));
+        Assert.Throws<ArgumentException>(() => Plot.DensityPanels("none", (x, y) => 0, (-1, 1), (-1, 1), []));
+    }
+
+    [Fact]
     public void Image_grid_places_pixels_where_a_plain_loop_says()
     {
         // Two RGB 2×2 images, one column: image k, channel c, pixel (y, x) has value (k*12 + c*4 + y*2 + x) / 23.

@@ -131,4 +131,17 @@ public class PcaTests
         Assert.StartsWith("PrincipalAngles.Between", ex.Message);
         Assert.Contains("4×2", ex.Message);
     }
+
+    [Fact]
+    public void Truncating_keeps_the_leading_directions_and_equals_a_refit()
+    {
+        var data = Correlated(40, 6, 7);
+        var wide = Pca.Fit(data, 4);
+        var two = wide.Truncate(2);
+        var refit = Pca.Fit(data, 2);
+        Assert.Equal(2, two.Rank);
+        Assert.True(PrincipalAngles.Largest(two.Components, refit.Components) < 1e-6);
+        Assert.Equal(refit.ResidualVariance, two.ResidualVariance, 10);
+        Assert.Throws<ArgumentException>(() => wide.Truncate(5));
+    }
 }
