@@ -121,7 +121,7 @@ public sealed class Pca
     public Pca Truncate(int k)
     {
         if (k < 1 || k > Rank) throw new ArgumentException($"Pca.Truncate: k = {k} directions requested, but this PCA has {Rank}");
-        return new Pca(Mean, Components.SubMatrix(0, Dimension, 0, k), Eigenvalues, Covariance);
+        return new Pca(Mean, Components.SubMatrix(0, Dimension, 0, k), Eigenvalues, () => Covariance);
     }
 
     /// <summary>Σ_{i>k} λᵢ: the expected squared reconstruction error per example of the rank-k projection.</summary>
