@@ -114,18 +114,17 @@ public sealed class UnrolledGanTrainer
     readonly UnrolledGan gan;
     readonly Adam generatorOptimizer, discriminatorOptimizer;
     readonly Rng rng;
-    readonly int batchSize, totalSteps;
-    readonly double generatorRate, discriminatorRate;
+    readonly int batchSize;
+    readonly CosineDecay generatorSchedule, discriminatorSchedule;
     int step;
 
     public UnrolledGanTrainer(UnrolledGan gan, int batchSize, double generatorRate, double discriminatorRate, int totalSteps, Rng rng)
     {
         this.gan = gan;
         this.batchSize = batchSize;
-        this.totalSteps = totalSteps;
-        this.generatorRate = generatorRate;
-        this.discriminatorRate = discriminatorRate;
         this.rng = rng;
+        generatorSchedule = new CosineDecay(generatorRate, totalSteps, 0.1 * generatorRate);
+        discriminatorSchedule = new CosineDecay(discriminatorRate, totalSteps, 0.1 * discriminatorRate);
         generatorOptimizer = new Adam(gan.Generator.Parameters(), generatorRate, beta1: 0.5);
         discriminatorOptimizer = new Adam(gan.Discriminator.Parameters(), discriminatorRate, beta1: 0.5);
     }
@@ -135,10 +134,9 @@ public sealed class UnrolledGanTrainer
     /// <summary>One D update and one G update; returns the discriminator's loss −V before its update.</summary>
     public double Step()
     {
+        generatorSchedule.Apply(generatorOptimizer, step);
+        discriminatorSchedule.Apply(discriminatorOptimizer, step);
         step++;
-        double decay = 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / totalSteps));
-        generatorOptimizer.LearningRate = generatorRate * decay;
-        discriminatorOptimizer.LearningRate = discriminatorRate * decay;
 
         var theta = gan.Discriminator.Parameters();
         Tensor fake;
