@@ -36,7 +36,7 @@ public abstract class RingGanRecipe : TrainingRecipe
     public abstract int UnrollSteps { get; }
 
     public override string Chapter => "05";
-    public override int DefaultSteps => 6000;
+    public override int DefaultSteps => 4000;
     public override int LogEvery => 50;
     public override int VerifySteps => 50;
 
