@@ -48,7 +48,7 @@ public abstract class MnistGanRecipe : TrainingRecipe
         JudgedMetrics(SampleJudge.LoadMnist(), ((GanPair)model).Generator, Mnist.Load(Split.Test).Images);
 
     /// <summary>The judge's view of a generator's samples (codes from <see cref="EvaluationCodes"/>) against real images.</summary>
-    public static Dictionary<string, double> JudgedMetrics(SampleJudge judge, DcganGenerator generator, Tensor reference, int samples = EvaluationSamples)
+    public static Dictionary<string, double> JudgedMetrics(SampleJudge judge, Layer generator, Tensor reference, int samples = EvaluationSamples)
     {
         var images = GanSampling.Generate(generator, EvaluationCodes(samples));
         var histogram = judge.ClassHistogram(images);
