@@ -5,6 +5,9 @@ using MachinePerception.Tensors;
 
 namespace MachinePerception.Gans;
 
+/// <summary>BicycleGAN's fakes for one batch: the encoder's μ and log σ² of the real y, G(x, encoded z), G(x, random z) and that random z.</summary>
+public sealed record BicycleFakes(Tensor Mean, Tensor LogVariance, Tensor FromEncoded, Tensor FromRandom, Tensor RandomCode);
+
 /// <summary>The terms of BicycleGAN's generator loss, for logging.</summary>
 public sealed record BicycleLoss(Tensor Total, double Adversarial, double Reconstruction, double Kl, double LatentRecovery);
 
@@ -42,31 +45,35 @@ public sealed class BicycleGan : Module
     public Tensor Translate(Tensor x, Tensor z) => Generator.Forward(TranslationUNet.WithCode(x, z));
 
     /// <summary>
-    /// One batch of pairs (x, y) and prior codes z: the generator/encoder loss and the two fakes (from the encoded and from
-    /// the random code), which the discriminator step then uses.
+    /// The two kinds of fake for a batch of pairs (x, y): G(x, z) with z = μ(y) + σ(y)·noise from the encoder, and G(x, z) with
+    /// a prior code z = <paramref name="randomCode"/>. The discriminator step uses them (detached) first; the generator loss then
+    /// evaluates the updated discriminator on them.
     /// </summary>
-    public (BicycleLoss Loss, Tensor FromEncoded, Tensor FromRandom) GeneratorLoss(Tensor x, Tensor y, Tensor noise, Tensor randomCode)
+    public BicycleFakes Generate(Tensor x, Tensor y, Tensor noise, Tensor randomCode)
     {
         var (mu, logVar) = Encoder.Encode(y);
         var encoded = mu + Op.Exp(logVar * 0.5) * noise;                          // z ~ q(z | y)
-        var fromEncoded = Translate(x, encoded);
-        var fromRandom = Translate(x, randomCode);
-        var adversarial = GanLosses.GeneratorNonSaturating(Discriminator.Forward(Op.Concat([x, fromEncoded], 1)))
-                        + GanLosses.GeneratorNonSaturating(Discriminator.Forward(Op.Concat([x, fromRandom], 1)));
-        var l1 = Losses.L1(fromEncoded, y);
-        var kl = Losses.GaussianKL(mu, logVar);
-        var recovered = Encoder.Encode(fromRandom).Mean;
-        var latent = Losses.L1(recovered, randomCode);
+        return new BicycleFakes(mu, logVar, Translate(x, encoded), Translate(x, randomCode), randomCode);
+    }
+
+    /// <summary>The generator's and encoder's loss for the fakes of <see cref="Generate"/>.</summary>
+    public BicycleLoss GeneratorLoss(Tensor x, Tensor y, BicycleFakes fakes)
+    {
+        var adversarial = GanLosses.GeneratorNonSaturating(Discriminator.Forward(Op.Concat([x, fakes.FromEncoded], 1)))
+                        + GanLosses.GeneratorNonSaturating(Discriminator.Forward(Op.Concat([x, fakes.FromRandom], 1)));
+        var l1 = Losses.L1(fakes.FromEncoded, y);
+        var kl = Losses.GaussianKL(fakes.Mean, fakes.LogVariance);
+        var latent = Losses.L1(Encoder.Encode(fakes.FromRandom).Mean, fakes.RandomCode);
         var total = adversarial + l1 * L1Weight + kl * KlWeight + latent * LatentWeight;
-        return (new BicycleLoss(total, adversarial.Item(), l1.Item(), kl.Item(), latent.Item()), fromEncoded, fromRandom);
+        return new BicycleLoss(total, adversarial.Item(), l1.Item(), kl.Item(), latent.Item());
     }
 
     /// <summary>The discriminator's loss: real pairs (x, y) against both kinds of generated pair (detached).</summary>
-    public Tensor DiscriminatorLoss(Tensor x, Tensor y, Tensor fromEncoded, Tensor fromRandom)
+    public Tensor DiscriminatorLoss(Tensor x, Tensor y, BicycleFakes fakes)
     {
         var real = Discriminator.Forward(Op.Concat([x, y], 1));
-        return GanLosses.Discriminator(real, Discriminator.Forward(Op.Concat([x, fromEncoded.Detach()], 1)))
-             + GanLosses.Discriminator(real, Discriminator.Forward(Op.Concat([x, fromRandom.Detach()], 1)));
+        return GanLosses.Discriminator(real, Discriminator.Forward(Op.Concat([x, fakes.FromEncoded.Detach()], 1)))
+             + GanLosses.Discriminator(real, Discriminator.Forward(Op.Concat([x, fakes.FromRandom.Detach()], 1)));
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace MachinePerception.Gans;
 public sealed record CycleLoss(Tensor Total, double Adversarial, double Cycle, double Identity);
 
 /// <summary>
-/// CycleGAN (§5.2; Zhu et al. 2017), unpaired translation between domains X and Y (here thin and thick digits, drawn from
+/// CycleGAN (§5.2; Zhu et al. 2017), unpaired translation between domains X and Y (here digits as written and thick digits, drawn from
 /// different images, so no x has its y in the training data). Two generators, G: X → Y and F: Y → X, two unconditional
 /// discriminators D_Y and D_X, and the losses
 /// <code>GAN(G, D_Y) + GAN(F, D_X) + λ (‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) + λ_id (‖G(y) − y‖₁ + ‖F(x) − x‖₁).</code>

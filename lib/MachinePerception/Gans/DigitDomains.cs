@@ -6,7 +6,7 @@ namespace MachinePerception.Gans;
 
 /// <summary>
 /// Image domains made from MNIST digits for image translation (§5.2): the edge map of a digit (Pix2Pix's "sketch" X, paired
-/// with the digit Y), and thin and thick versions of digits (CycleGAN's two unpaired domains). All are built from
+/// with the digit Y), and thick digits (CycleGAN's domain Y; X is the digits as written). All are built from
 /// grey-scale morphology with 3×3 windows on images [B, 1, H, W] in [0, 1]:
 /// dilation = 3×3 max, erosion = 3×3 min (= −max of −x), and the morphological gradient dilation − erosion, which is large
 /// exactly on the stroke's borders.
@@ -36,10 +36,10 @@ public static class DigitDomains
         return Op.Greater(gradient, Tensor.FullLike(gradient, threshold)).To(images.DType);
     }
 
-    /// <summary>Thin digits: one erosion after a light blur-free sharpening (values ≥ 0.5 set to 1), so strokes stay connected.</summary>
-    public static Tensor Thin(Tensor images) => Erode(Sharpen(images));
-
-    /// <summary>Thick digits: one dilation of the sharpened digit.</summary>
+    /// <summary>
+    /// Thick digits: one dilation of the sharpened digit (pixels ≥ 0.5 set to 1 first), about twice the ink. (An erosion
+    /// would make thin digits, but MNIST strokes are only 2–3 pixels wide and break apart.)
+    /// </summary>
     public static Tensor Thick(Tensor images) => Dilate(Sharpen(images));
 
     // pixels of the stroke's core to 1, the faint anti-aliased rim kept as it is
