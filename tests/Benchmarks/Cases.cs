@@ -8,7 +8,15 @@ static class Cases
         new GemmCase(256), new GemmCase(512), new GemmCase(1024),
         new MlpTrainingCase(),
         new QNetworkTrainingCase(),
-        new CnnTrainingCase(),
+        new NerfMlpCase(),
+        new CnnStepCase(8, 16),
+        new CnnStepCase(32, 64),
+        new ConvBlockCase(),
+        new AttentionCase(),
+        new UNetCase(),
+        new PixelCnnCase(),
+        new GlowCase(),
+        new NerfCase(),
         .. GpuCases.All,
     ];
 }

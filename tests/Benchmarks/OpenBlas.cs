@@ -7,7 +7,8 @@ namespace MachinePerception.Benchmarks;
 /// <para>
 /// OpenBLAS 0.3.21 picks its kernels by CPU model when it loads, and does not know this AMD CPU's AVX-512, so it
 /// falls back to AVX2 kernels (≈30% slower). <c>OPENBLAS_CORETYPE=SkylakeX</c> makes it use its AVX-512 kernels;
-/// we set it (unless the user set it) before the library loads. .NET keeps its own copy of the environment, so the
+/// we set it (unless the user set it, and only on a CPU with AVX-512: elsewhere those kernels die of an illegal
+/// instruction) before the library loads. .NET keeps its own copy of the environment, so the
 /// variable is set with libc's setenv, which is what OpenBLAS reads.
 /// </para>
 /// </summary>
@@ -25,7 +26,7 @@ static class OpenBlas
 
     static string? Load()
     {
-        if (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is null)
+        if (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is null && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
             Environment.SetEnvironmentVariable("OPENBLAS_CORETYPE", "SkylakeX");

@@ -34,6 +34,8 @@ public enum BinaryOp
     GreaterEqual,
     /// <summary>1 where a == b else 0.</summary>
     Equal,
+    /// <summary>a where b &gt; 0, else 0: a gradient passed back through a ReLU whose input was b.</summary>
+    PassWherePositive,
 }
 
 /// <summary>Reductions along one axis.</summary>
@@ -102,6 +104,12 @@ public abstract class Backend
     public abstract Tensor Allocate(Shape shape, DType dtype);
 
     /// <summary>
+    /// A tensor for a result whose every element the caller overwrites: its contents are unspecified (the CPU skips
+    /// the zero fill; by default this is <see cref="Allocate"/>).
+    /// </summary>
+    public virtual Tensor AllocateUninitialized(Shape shape, DType dtype) => Allocate(shape, dtype);
+
+    /// <summary>
     /// A copy of <paramref name="source"/> on <paramref name="to"/> (an explicit transfer). Accelerator backends
     /// handle both directions between the CPU and their device.
     /// </summary>
@@ -157,6 +165,47 @@ public abstract class Backend
 
     /// <summary>col2im, the adjoint of <see cref="Im2Col"/>: cols [N, C·KH·KW, OutH·OutW] summed into x [N, C, H, W] (x is overwritten).</summary>
     public abstract void Col2Im(Tensor cols, Tensor x, ConvGeometry g);
+
+    /// <summary>
+    /// A convolution with one group: y [N, Cout, OutH, OutW] = Σ_{c, kh, kw} w[o, c, kh, kw] · x[n, c, …] (+ bias [Cout] when
+    /// given), x [N, C, H, W], w [Cout, C, KH, KW], y overwritten. The default lowers it to <see cref="Im2Col"/> and one
+    /// <see cref="MatMul"/> (the CUDA backend uses it); the CPU backend overrides it with an implicit GEMM.
+    /// </summary>
+    public virtual void Conv2d(Tensor x, Tensor w, Tensor? bias, Tensor y, ConvGeometry g)
+    {
+        int cout = w.Shape[0], rows = g.C * g.KH * g.KW, cells = g.OutH * g.OutW;
+        var cols = Allocate(new Shape(g.N, rows, cells), x.DType);
+        Im2Col(x, cols, g);
+        MatMul(w, cols, y, g.N, cout, cells, rows, false, false); // w [Cout, rows] is shared by the batch
+        if (bias is not null) Binary(BinaryOp.Add, y, new Tensor(new Shape(1, cout, 1, 1), bias.Storage), y);
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="Conv2d"/> with respect to its input (a transposed convolution): gx [N, C, H, W] =
+    /// col2im(wᵀ · gy), gy [N, Cout, OutH, OutW], gx overwritten. Default: <see cref="MatMul"/> and <see cref="Col2Im"/>.
+    /// </summary>
+    public virtual void Conv2dInputGrad(Tensor gy, Tensor w, Tensor gx, ConvGeometry g)
+    {
+        int cout = w.Shape[0], rows = g.C * g.KH * g.KW, cells = g.OutH * g.OutW;
+        var cols = Allocate(new Shape(g.N, rows, cells), gy.DType);
+        MatMul(w, gy, cols, g.N, rows, cells, cout, true, false);
+        Col2Im(cols, gx, g);
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="Conv2d"/> with respect to its kernel: gw [Cout, C, KH, KW] = Σ_n gy[n] · im2col(x)[n]ᵀ,
+    /// summed over the batch in order, gw overwritten. Default: <see cref="Im2Col"/>, a batched <see cref="MatMul"/> and
+    /// a <see cref="Reduce"/> over the batch.
+    /// </summary>
+    public virtual void Conv2dWeightGrad(Tensor x, Tensor gy, Tensor gw, ConvGeometry g)
+    {
+        int cout = gw.Shape[0], rows = g.C * g.KH * g.KW, cells = g.OutH * g.OutW;
+        var cols = Allocate(new Shape(g.N, rows, cells), x.DType);
+        Im2Col(x, cols, g);
+        var perImage = Allocate(new Shape(g.N, cout, rows), x.DType);
+        MatMul(gy, cols, perImage, g.N, cout, rows, cells, false, true);
+        Reduce(ReduceOp.Sum, perImage, gw, 1, g.N, cout * rows);
+    }
 
     /// <summary>Max pooling: y [N, C, OutH, OutW] and argmax, the flat index (h·W + w) of each window's maximum within its H×W plane; padding never wins.</summary>
     public abstract void MaxPool2d(Tensor x, Tensor y, Tensor argmax, ConvGeometry g);

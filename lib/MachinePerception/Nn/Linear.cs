@@ -33,8 +33,7 @@ public sealed class Linear : Layer
         // fold leading axes into one batch axis: [..., in] → [N, in]
         var lead = x.Shape.ToArray()[..^1];
         var x2 = x.Rank == 2 ? x : Op.Reshape(x, -1, InFeatures);
-        var z = Op.MatMul(x2, Weight, transB: true); // [N, out]
-        if (Bias is not null) z = z + Bias;
+        var z = Op.Linear(x2, Weight, Bias); // [N, out] = x Wᵀ + b
         return x.Rank == 2 ? z : Op.Reshape(z, [.. lead, OutFeatures]);
     }
 

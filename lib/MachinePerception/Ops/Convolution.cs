@@ -43,7 +43,7 @@ public static partial class Op
         CheckGeometry("im2col", g);
         if (x.Rank != 4 || x.Shape[0] != g.N || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W)
             throw new ArgumentException($"im2col: x {x.Shape} does not match the geometry's input [{g.N}, {g.C}, {g.H}, {g.W}]");
-        var cols = New(x, new Shape(g.N, g.C * g.KH * g.KW, g.OutH * g.OutW));
+        var cols = Empty(x, new Shape(g.N, g.C * g.KH * g.KW, g.OutH * g.OutW));
         B(x).Im2Col(x, cols, g);
         return Autograd.Record(cols, "im2col", [x], gc => [Col2Im(gc, g)]);
     }
@@ -59,7 +59,7 @@ public static partial class Op
         int rows = g.C * g.KH * g.KW, cells = g.OutH * g.OutW;
         if (cols.Rank != 3 || cols.Shape[0] != g.N || cols.Shape[1] != rows || cols.Shape[2] != cells)
             throw new ArgumentException($"col2im: cols {cols.Shape} does not match the geometry's columns [{g.N}, {rows}, {cells}]");
-        var x = New(cols, new Shape(g.N, g.C, g.H, g.W));
+        var x = Empty(cols, new Shape(g.N, g.C, g.H, g.W));
         B(cols).Col2Im(cols, x, g);
         return Autograd.Record(x, "col2im", [cols], gx => [Im2Col(gx, g)]);
     }
@@ -79,7 +79,7 @@ public static partial class Op
         if (w.Rank != 4) throw new ArgumentException($"{op}: weight must be [Cout, C/groups, KH, KW], got {w.Shape} (x {x.Shape})");
         var g = ConvChecks(op, x, w, bias, groups, x.Shape[1], w.Shape[0], w.Shape[1], transposed: false);
         var geometry = Window(op, x.Shape, w.Shape, w.Shape[2], w.Shape[3], stride ?? 1, padding ?? 0, dilation ?? 1);
-        return ConvolveIm2Col(x, w, bias, geometry, g);
+        return g == 1 ? Convolve(x, w, bias, geometry) : ConvolveIm2Col(x, w, bias, geometry, g);
     }
 
     /// <summary>
@@ -94,7 +94,8 @@ public static partial class Op
         var g = ConvChecks(op, x, w, bias, groups, x.Shape[1], w.Shape[0], w.Shape[1], transposed: false);
         var x4 = new Shape(x.Shape[0], x.Shape[1], 1, x.Shape[2]);
         var geometry = Window(op, x.Shape, w.Shape, 1, w.Shape[2], (1, stride), (0, padding), (1, dilation));
-        var y = ConvolveIm2Col(Reshape(x, x4.ToArray()), Reshape(w, w.Shape[0], w.Shape[1], 1, w.Shape[2]), bias, geometry, g);
+        var (x2, w2) = (Reshape(x, x4.ToArray()), Reshape(w, w.Shape[0], w.Shape[1], 1, w.Shape[2]));
+        var y = g == 1 ? Convolve(x2, w2, bias, geometry) : ConvolveIm2Col(x2, w2, bias, geometry, g);
         return Reshape(y, y.Shape[0], y.Shape[1], y.Shape[3]);
     }
 
@@ -115,7 +116,7 @@ public static partial class Op
         var grp = ConvChecks(op, x, w, bias, groups, x.Shape[1], cout, w.Shape[1], transposed: true);
         var geometry = TransposedWindow(op, x.Shape, w.Shape, w.Shape[2], w.Shape[3], cout,
             stride ?? 1, padding ?? 0, outputPadding ?? 0, dilation ?? 1);
-        return TransposedIm2Col(x, w, bias, geometry, grp);
+        return grp == 1 ? ConvolveTransposed(x, w, bias, geometry) : TransposedIm2Col(x, w, bias, geometry, grp);
     }
 
     /// <summary>
@@ -131,9 +132,61 @@ public static partial class Op
         int cout = w.Shape[1] * groups;
         var grp = ConvChecks(op, x, w, bias, groups, x.Shape[1], cout, w.Shape[1], transposed: true);
         var geometry = TransposedWindow(op, x.Shape, w.Shape, 1, w.Shape[2], cout, (1, stride), (0, padding), (0, outputPadding), (1, dilation));
-        var y = TransposedIm2Col(Reshape(x, x.Shape[0], x.Shape[1], 1, x.Shape[2]), Reshape(w, w.Shape[0], w.Shape[1], 1, w.Shape[2]),
-            bias, geometry, grp);
+        var (x2, w2) = (Reshape(x, x.Shape[0], x.Shape[1], 1, x.Shape[2]), Reshape(w, w.Shape[0], w.Shape[1], 1, w.Shape[2]));
+        var y = grp == 1 ? ConvolveTransposed(x2, w2, bias, geometry) : TransposedIm2Col(x2, w2, bias, geometry, grp);
         return Reshape(y, y.Shape[0], y.Shape[1], y.Shape[3]);
+    }
+
+    // ---------- one group: three ops closed under differentiation ----------
+    //
+    // With one group the convolution is a backend primitive (the CPU computes it as an implicit GEMM, without writing
+    // the im2col matrix). Its two gradients are primitives too, and the three form a family closed under
+    // differentiation, so gradients of gradients stay in it (g is the geometry of the forward convolution):
+    //     y  = conv(x, w):       ∂/∂x ← convᵀ(gy, w),    ∂/∂w ← conv_w(x, gy)
+    //     gx = convᵀ(gy, w):     ∂/∂gy ← conv(ggx, w),   ∂/∂w ← conv_w(ggx, gy)     (⟨convᵀ(gy, w), v⟩ = ⟨gy, conv(v, w)⟩)
+    //     gw = conv_w(x, gy):    ∂/∂x ← convᵀ(gy, ggw),  ∂/∂gy ← conv(x, ggw)      (⟨conv_w(x, gy), v⟩ = ⟨gy, conv(x, v)⟩)
+    // A transposed convolution layer is convᵀ with the geometry of the convolution it is the adjoint of.
+
+    /// <summary>conv(x, w) + bias with one group: y [N, Cout, OutH, OutW].</summary>
+    static Tensor Convolve(Tensor x, Tensor w, Tensor? bias, ConvGeometry geo)
+    {
+        var y = Empty(x, new Shape(geo.N, w.Shape[0], geo.OutH, geo.OutW));
+        B(x).Conv2d(x, w, bias, y, geo);
+        if (bias is null)
+            return Autograd.Record(y, "conv2d", [x, w], g => [
+                x.RequiresGrad ? ConvInputGrad(g, w, geo) : null,
+                w.RequiresGrad ? ConvWeightGrad(x, g, geo) : null]);
+        return Autograd.Record(y, "conv2d", [x, w, bias], g => [
+            x.RequiresGrad ? ConvInputGrad(g, w, geo) : null,
+            w.RequiresGrad ? ConvWeightGrad(x, g, geo) : null,
+            bias.RequiresGrad ? Sum(g, [0, 2, 3]) : null]);
+    }
+
+    /// <summary>convᵀ(gy, w): the adjoint of conv(·, w) in its input, gx [N, C, H, W] from gy [N, Cout, OutH, OutW].</summary>
+    static Tensor ConvInputGrad(Tensor gy, Tensor w, ConvGeometry geo)
+    {
+        var gx = Empty(gy, new Shape(geo.N, geo.C, geo.H, geo.W));
+        B(gy).Conv2dInputGrad(gy, w, gx, geo);
+        return Autograd.Record(gx, "conv2d_input_grad", [gy, w], g => [
+            gy.RequiresGrad ? Convolve(g, w, null, geo) : null,
+            w.RequiresGrad ? ConvWeightGrad(g, gy, geo) : null]);
+    }
+
+    /// <summary>conv_w(x, gy) = Σ_n gy[n] · im2col(x[n])ᵀ: the adjoint of conv(x, ·) in the kernel, gw [Cout, C, KH, KW].</summary>
+    static Tensor ConvWeightGrad(Tensor x, Tensor gy, ConvGeometry geo)
+    {
+        var gw = Empty(x, new Shape(gy.Shape[1], geo.C, geo.KH, geo.KW));
+        B(x).Conv2dWeightGrad(x, gy, gw, geo);
+        return Autograd.Record(gw, "conv2d_weight_grad", [x, gy], g => [
+            x.RequiresGrad ? ConvInputGrad(gy, g, geo) : null,
+            gy.RequiresGrad ? Convolve(x, g, null, geo) : null]);
+    }
+
+    /// <summary>A transposed convolution with one group: convᵀ(x, w) + bias, geo being the convolution from y's shape to x's.</summary>
+    static Tensor ConvolveTransposed(Tensor x, Tensor w, Tensor? bias, ConvGeometry geo)
+    {
+        var y = ConvInputGrad(x, w, geo);
+        return bias is null ? y : y + Reshape(bias, 1, geo.C, 1, 1);
     }
 
     // ---------- the two matrix forms ----------

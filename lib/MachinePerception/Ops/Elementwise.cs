@@ -11,14 +11,14 @@ public static partial class Op
     static Tensor Binary(BinaryOp op, Tensor a, Tensor b, string name)
     {
         Guard.SameDTypeAndDevice(name, a, b);
-        var y = New(a, Shape.Broadcast(a.Shape, b.Shape, name));
+        var y = Empty(a, Shape.Broadcast(a.Shape, b.Shape, name));
         B(a).Binary(op, a, b, y);
         return y;
     }
 
     static Tensor Unary(UnaryOp op, Tensor x, double p = 0, double q = 0)
     {
-        var y = New(x, x.Shape);
+        var y = Empty(x, x.Shape);
         B(x).Unary(op, x, y, p, q);
         return y;
     }
@@ -158,7 +158,11 @@ public static partial class Op
 
     /// <summary>ReLU x = max(0, x). d/dx = 1 for x &gt; 0, else 0 (the subgradient 0 at the kink).</summary>
     public static Tensor Relu(Tensor x) =>
-        Autograd.Record(Unary(UnaryOp.Relu, x), "relu", [x], g => [g * Unary(UnaryOp.GreaterThanScalar, x, 0)]);
+        Autograd.Record(Unary(UnaryOp.Relu, x), "relu", [x], g => [ReluBackward(g, x)]);
+
+    // g ⊙ [x > 0] in one pass. Linear in g, so its backward is itself; piecewise constant in x (no gradient to x).
+    static Tensor ReluBackward(Tensor g, Tensor x) =>
+        Autograd.Record(Binary(BinaryOp.PassWherePositive, g, x, "relu_backward"), "relu_backward", [g], gg => [ReluBackward(gg, x)]);
 
     /// <summary>Leaky ReLU: x for x &gt; 0, else slope·x. d/dx = 1 or slope.</summary>
     public static Tensor LeakyRelu(Tensor x, double slope = 0.01) =>
@@ -188,12 +192,12 @@ public static partial class Op
     {
         Guard.SameDTypeAndDevice("where", a, b);
         var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "where"), b.Shape, "where");
-        var y = New(a, shape);
+        var y = Empty(a, shape);
         B(a).Where(cond.DType == a.DType ? cond : Cast(cond.Detach(), a.DType), a, b, y);
         return Autograd.Record(y, "where", [a, b], g =>
         {
-            var zero = Tensor.ZerosLike(g);
-            return [SumTo(Where(cond, g, zero), a.Shape), SumTo(Where(cond, zero, g), b.Shape)];
+            var zero = Tensor.Zeros(new Shape(), g.DType, g.Device); // broadcast
+            return [a.RequiresGrad ? SumTo(Where(cond, g, zero), a.Shape) : null, b.RequiresGrad ? SumTo(Where(cond, zero, g), b.Shape) : null];
         });
     }
 }

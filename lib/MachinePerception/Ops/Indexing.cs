@@ -17,7 +17,7 @@ public static partial class Op
     /// </summary>
     static Tensor StridedRead(Tensor x, Shape shape, int offset, int[] strides, string name, string adjointName)
     {
-        var y = New(x, shape);
+        var y = Empty(x, shape);
         if (shape.Size > 0) B(x).StridedCopy(x, offset, strides, y);
         var from = x.Shape;
         return Autograd.Record(y, name, [x], g => [StridedEmbed(g, from, offset, strides, 0, adjointName, name)]);
@@ -120,7 +120,7 @@ public static partial class Op
         }
         var dims = first.Shape.ToArray();
         dims[a] = total;
-        var y = New(first, new Shape(dims));
+        var y = Empty(first, new Shape(dims)); // the pieces cover it
         var strides = y.Shape.Strides();
         var starts = new int[tensors.Count];
         for (int i = 0, start = 0; i < tensors.Count; start += tensors[i].Shape[a], i++)
@@ -187,7 +187,7 @@ public static partial class Op
     static Tensor GatherUnchecked(Tensor x, int a, Tensor index)
     {
         var (outer, inner) = OuterInner(x.Shape, a);
-        var y = New(x, index.Shape);
+        var y = Empty(x, index.Shape);
         if (y.Size > 0) B(x).Gather(x, index, y, outer, x.Shape[a], index.Shape[a], inner);
         var from = x.Shape;
         return Autograd.Record(y, "gather", [x], g => [ScatterAddToZeros(from, a, index, g)]);

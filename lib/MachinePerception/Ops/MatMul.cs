@@ -1,4 +1,5 @@
 using MachinePerception.Autodiff;
+using MachinePerception.Backends;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Ops;
@@ -36,7 +37,7 @@ public static partial class Op
         if (batchA != batchB && batchA != 1 && batchB != 1)
             throw new ArgumentException($"matmul: batch sizes differ: {a.Shape} · {b.Shape}");
         int batch = Math.Max(batchA, batchB);
-        var y = New(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
+        var y = Empty(a, a.Rank == 3 || b.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
         B(a).MatMul(a, b, y, batch, m, n, k, transA, transB);
         // an operand that needs no gradient (a network's input) gets none: that product would be a third of the backward work
         return Autograd.Record(y, "matmul", [a, b], g =>
@@ -57,5 +58,31 @@ public static partial class Op
             (false, true) => MatMul(g, a, true, false),
             (true, true) => MatMul(g, a, true, true),
         };
+    }
+    /// <summary>
+    /// x · wᵀ + b for x [N, in], w [out, in], b [out] (a linear layer, §10): the product's fresh result takes the bias in
+    /// place, one pass and one tensor fewer than MatMul then Add. Backward: ∂x = g·w, ∂w = gᵀ·x, ∂b = Σ_rows g.
+    /// </summary>
+    public static Tensor Linear(Tensor x, Tensor w, Tensor? b = null)
+    {
+        Guard.SameDTypeAndDevice("linear", x, w);
+        if (x.Rank != 2 || w.Rank != 2 || x.Shape[1] != w.Shape[1])
+            throw new ArgumentException($"linear: expected x [N, in] and w [out, in], got x {x.Shape} and w {w.Shape}");
+        int n = x.Shape[0], inFeatures = x.Shape[1], outFeatures = w.Shape[0];
+        if (b is not null)
+        {
+            Guard.SameDTypeAndDevice("linear", x, b);
+            if (b.Rank != 1 || b.Shape[0] != outFeatures)
+                throw new ArgumentException($"linear: bias must be [{outFeatures}], got {b.Shape} (w {w.Shape})");
+        }
+        var y = Empty(x, new Shape(n, outFeatures));
+        B(x).MatMul(x, w, y, 1, n, outFeatures, inFeatures, false, true);
+        if (b is null)
+            return Autograd.Record(y, "linear", [x, w], g => [x.RequiresGrad ? MatMul(g, w) : null, w.RequiresGrad ? MatMul(g, x, transA: true) : null]);
+        B(x).Binary(BinaryOp.Add, y, b, y); // y is this op's own fresh result
+        return Autograd.Record(y, "linear", [x, w, b], g => [
+            x.RequiresGrad ? MatMul(g, w) : null,
+            w.RequiresGrad ? MatMul(g, x, transA: true) : null,
+            b.RequiresGrad ? Sum(g, [0]) : null]);
     }
 }

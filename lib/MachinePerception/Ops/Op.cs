@@ -14,7 +14,11 @@ public static partial class Op
 {
     static Backend B(Tensor t) => Backend.Get(t.Device);
 
+    /// <summary>A zero-filled result tensor on like's device and of its dtype.</summary>
     static Tensor New(Tensor like, Shape shape) => B(like).Allocate(shape, like.DType);
+
+    /// <summary>A result tensor that the primitive about to run overwrites everywhere (no zero fill on the CPU).</summary>
+    static Tensor Empty(Tensor like, Shape shape) => B(like).AllocateUninitialized(shape, like.DType);
 
     /// <summary>A differentiable copy onto another device (an explicit transfer boundary).</summary>
     public static Tensor ToDevice(Tensor x, Device device)

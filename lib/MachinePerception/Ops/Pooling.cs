@@ -67,7 +67,7 @@ public static partial class Op
     static Tensor GatherFromPlanes(Tensor x, Tensor indices)
     {
         int planes = x.Shape[0] * x.Shape[1], size = x.Shape[2] * x.Shape[3], cells = indices.Shape[2] * indices.Shape[3];
-        var y = New(x, indices.Shape);
+        var y = Empty(x, indices.Shape);
         B(x).Gather(x, indices, y, planes, size, cells, 1);
         var outputSize = new Size2d(x.Shape[2], x.Shape[3]);
         return Autograd.Record(y, "max_pool2d_gather", [x], gy => [MaxUnpool2d(gy, indices, outputSize)]);
@@ -134,8 +134,8 @@ public static partial class Op
         if (x.DType == DType.Float32 && (long)g.H * g.W > 1 << 24)
             throw new ArgumentException($"max_pool2d: a plane of {g.H}×{g.W} positions is too large for exact float32 argmax indices (x {x.Shape}); use float64");
         var shape = new Shape(g.N, g.C, g.OutH, g.OutW);
-        var y = New(x, shape);
-        var argmax = New(x, shape);
+        var y = Empty(x, shape);
+        var argmax = Empty(x, shape);
         B(x).MaxPool2d(x, y, argmax, g);
         var outputSize = new Size2d(g.H, g.W);
         var values = Autograd.Record(y, "max_pool2d", [x], gy => [MaxUnpool2d(gy, argmax, outputSize)]);
@@ -144,7 +144,7 @@ public static partial class Op
 
     static Tensor AvgPool(Tensor x, ConvGeometry g)
     {
-        var y = New(x, new Shape(g.N, g.C, g.OutH, g.OutW));
+        var y = Empty(x, new Shape(g.N, g.C, g.OutH, g.OutW));
         B(x).AvgPool2d(x, y, g);
         return Autograd.Record(y, "avg_pool2d", [x], gy => [AvgPoolAdjoint(gy, g)]);
     }
@@ -153,7 +153,7 @@ public static partial class Op
     // differentiated again.
     static Tensor AvgPoolAdjoint(Tensor gy, ConvGeometry g)
     {
-        var gx = New(gy, new Shape(g.N, g.C, g.H, g.W));
+        var gx = Empty(gy, new Shape(g.N, g.C, g.H, g.W));
         B(gy).AvgPool2dBackward(gy, gx, g);
         return Autograd.Record(gx, "avg_pool2d_backward", [gy], gg => [AvgPool(gg, g)]);
     }

@@ -35,18 +35,38 @@ public static partial class Op
         for (int i = axis + 1; i < x.Rank; i++) inner *= x.Shape[i];
         var dims = x.Shape.ToArray();
         dims[axis] = 1;
-        var y = New(x, new Shape(dims));
+        var y = Empty(x, new Shape(dims));
         B(x).Reduce(op, x, y, outer, n, inner);
         return y;
     }
 
-    /// <summary>Σ over the axes. Backward: the gradient is copied to every summed element (broadcast).</summary>
+    /// <summary>
+    /// Σ over the axes. Adjacent reduced axes are contiguous in memory, so each run of them is summed in one pass (all
+    /// axes: one sum over every element), the last run first; the backend sums long rows in blocks whose partial sums
+    /// it adds in float64, so a float32 sum of 10⁸ values keeps about seven digits. Backward: the gradient is copied
+    /// to every summed element (broadcast).
+    /// </summary>
     public static Tensor Sum(Tensor x, int[]? axes = null, bool keepDims = false)
     {
         var ax = Axes(x, axes, "sum");
         var y = x;
-        foreach (var a in ax)
-            if (x.Shape[a] != 1 || ax.Length == 1) y = ReduceAxis(ReduceOp.Sum, y, a);
+        var dims = x.Shape.ToArray();
+        for (int i = ax.Length - 1; i >= 0;)
+        {
+            int end = ax[i], start = end;
+            while (i > 0 && ax[i - 1] == start - 1) { i--; start--; }
+            i--;
+            int outer = 1, n = 1, inner = 1;
+            for (int d = 0; d < dims.Length; d++)
+                if (d < start) outer *= dims[d];
+                else if (d <= end) n *= dims[d];
+                else inner *= dims[d];
+            if (n == 1 && ax.Length > 1) continue; // nothing to add up along this run
+            for (int d = start; d <= end; d++) dims[d] = 1;
+            var reduced = Empty(x, new Shape(dims));
+            B(x).Reduce(ReduceOp.Sum, y, reduced, outer, n, inner);
+            y = reduced;
+        }
         y = y.Detach();
         var shape = ReducedShape(x.Shape, ax, keepDims);
         y = new Tensor(new Shape(shape), y.Storage);

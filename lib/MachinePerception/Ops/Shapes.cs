@@ -42,7 +42,7 @@ public static partial class Op
         for (int i = 0; i < perm.Length; i++) identity &= perm[i] == i;
         if (identity) return x;
         var strides = x.Shape.Strides();
-        var y = New(x, new Shape(perm.Select(a => x.Shape[a]).ToArray()));
+        var y = Empty(x, new Shape(perm.Select(a => x.Shape[a]).ToArray()));
         B(x).StridedCopy(x, 0, perm.Select(a => strides[a]).ToArray(), y);
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
@@ -66,7 +66,7 @@ public static partial class Op
         if (!Shape.Broadcast(x.Shape, shape, "broadcast_to").Equals(shape))
             throw new ArgumentException($"broadcast_to: {x.Shape} cannot be stretched to {shape}");
         var strides = x.Shape.BroadcastStrides(shape);
-        var y = New(x, shape);
+        var y = Empty(x, shape);
         B(x).StridedCopy(x, 0, strides, y);
         var from = x.Shape;
         return Autograd.Record(y, "broadcast_to", [x], g => [SumTo(g, from)]);

@@ -30,7 +30,7 @@ public static partial class Op
         if (a == x.Rank - 1)
         {
             int n = x.Shape[a], rows = n == 0 ? 0 : x.Size / n;
-            y = New(x, x.Shape);
+            y = Empty(x, x.Shape);
             if (x.Size > 0) B(x).Softmax(x, y, rows, n, log);
         }
         else if (x.Size == 0) y = New(x, x.Shape);

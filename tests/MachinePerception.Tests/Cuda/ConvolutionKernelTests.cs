@@ -176,4 +176,45 @@ public class ConvolutionKernelTests(CpuAcceleratorFixture fx)
             Kit.Near(gx, Dev.Down(gxDev), Kit.Tol(dtype));
         }
     }
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Whole_convolutions_match_the_cpu_backend(DType dtype)
+    {
+        // the device runs the defaults of Backend (im2col, MatMul, col2im, a sum over the batch); the CPU its implicit GEMM
+        var cpu = CpuBackend.Instance;
+        ConvGeometry[] geometries =
+        [
+            new(N: 2, C: 3, H: 6, W: 5, KH: 3, KW: 3, PadH: 1, PadW: 1),
+            new(N: 1, C: 2, H: 7, W: 6, KH: 3, KW: 2, StrideH: 2, StrideW: 1, PadH: 1, PadW: 0, DilH: 1, DilW: 2),
+            new(N: 2, C: 4, H: 1, W: 9, KH: 1, KW: 3, PadW: 2, DilW: 2),
+        ];
+        for (int i = 0; i < geometries.Length; i++)
+        {
+            var g = geometries[i];
+            int cout = 3 + i;
+            var x = Kit.Random(10 + i, dtype, g.N, g.C, g.H, g.W);
+            var w = Kit.Random(20 + i, dtype, cout, g.C, g.KH, g.KW);
+            var bias = Kit.Random(30 + i, dtype, cout);
+            var gy = Kit.Random(40 + i, dtype, g.N, cout, g.OutH, g.OutW);
+
+            var y = cpu.Allocate(gy.Shape, dtype);
+            cpu.Conv2d(x, w, bias, y, g);
+            var yDev = Dev.Allocate(gy.Shape, dtype);
+            Dev.Conv2d(Dev.Up(x), Dev.Up(w), Dev.Up(bias), yDev, g);
+            Kit.Near(y, Dev.Down(yDev), Kit.Tol(dtype));
+
+            var gx = cpu.Allocate(x.Shape, dtype);
+            cpu.Conv2dInputGrad(gy, w, gx, g);
+            var gxDev = Dev.Up(Kit.Random(50 + i, dtype, g.N, g.C, g.H, g.W)); // overwritten, not accumulated into
+            Dev.Conv2dInputGrad(Dev.Up(gy), Dev.Up(w), gxDev, g);
+            Kit.Near(gx, Dev.Down(gxDev), Kit.Tol(dtype));
+
+            var gw = cpu.Allocate(w.Shape, dtype);
+            cpu.Conv2dWeightGrad(x, gy, gw, g);
+            var gwDev = Dev.Up(Kit.Random(60 + i, dtype, cout, g.C, g.KH, g.KW));
+            Dev.Conv2dWeightGrad(Dev.Up(x), Dev.Up(gy), gwDev, g);
+            Kit.Near(gw, Dev.Down(gwDev), Kit.Tol(dtype));
+        }
+    }
 }

@@ -350,6 +350,20 @@ public class ConvolutionTests
         Assert.True(r.Passed, r.Summary);
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]   // one group, stride 1: the implicit-GEMM primitives and their gradients
+    [InlineData(2, 1, 1)]   // stride 2: the explicit path
+    [InlineData(1, 2, 2)]   // dilated
+    public void Conv2d_second_derivatives_with_one_group_match_finite_differences(int s, int p, int d)
+    {
+        var rng = new Rng(83 + s + d);
+        var x = rng.Normal([2, 2, 5, 4], dtype: DType.Float64);
+        var w = rng.Normal([3, 2, 3, 2], dtype: DType.Float64);
+        var b = rng.Normal([3], dtype: DType.Float64);
+        var r = GradCheck.RunSecondOrder(t => Op.Tanh(Op.Conv2d(t[0], t[1], t[2], stride: s, padding: (p, 1), dilation: d)), [x, w, b]);
+        Assert.True(r.Passed, r.Summary);
+    }
+
     [Fact]
     public void ConvTranspose2d_second_derivatives_match_finite_differences()
     {

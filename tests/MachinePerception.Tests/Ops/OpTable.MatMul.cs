@@ -51,6 +51,16 @@ public static partial class OpTable
             r => new Nd([5], RefMatMul(r[0].Reshape(1, 4), r[1], false, false).Data)) { Float32Tolerance = 1e-5, Float64Tolerance = 1e-12, SecondOrder = true };
         yield return new OpCase("matmul_matrix_vector", S([3, 4], [4]), x => Op.MatMul(x[0], x[1]),
             r => new Nd([3], RefMatMul(r[0], r[1].Reshape(4, 1), false, false).Data)) { Float32Tolerance = 1e-5, Float64Tolerance = 1e-12 };
+        // a linear layer's x·wᵀ + b, the bias added to the product in place
+        yield return new OpCase("linear", S([3, 4], [5, 4], [5]), x => Op.Linear(x[0], x[1], x[2]), r =>
+        {
+            var y = RefMatMul(r[0], r[1], false, true);
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 5; j++) y[i, j] += r[2][j];
+            return y;
+        }) { Float32Tolerance = 1e-5, Float64Tolerance = 1e-12, SecondOrder = true };
+        yield return new OpCase("linear_no_bias", S([3, 4], [5, 4]), x => Op.Linear(x[0], x[1]), r => RefMatMul(r[0], r[1], false, true))
+            { Float32Tolerance = 1e-5, Float64Tolerance = 1e-12, SecondOrder = true };
         yield return new OpCase("matmul_dot", S([4], [4]), x => Op.MatMul(x[0], x[1]),
             r => new Nd([], RefMatMul(r[0].Reshape(1, 4), r[1].Reshape(4, 1), false, false).Data)) { Float32Tolerance = 1e-5, Float64Tolerance = 1e-12 };
     }

@@ -16,10 +16,16 @@ public sealed partial class CpuBackend : Backend
 
     public override Device Device => Device.Cpu;
 
+    // large arrays come from CpuBufferPool (reused once their tensors are unreachable)
     public override Tensor Allocate(Shape shape, DType dtype) =>
         dtype == DType.Float32
-            ? new Tensor(shape, new CpuStorage<float>(new float[shape.Size]))
-            : new Tensor(shape, new CpuStorage<double>(new double[shape.Size]));
+            ? new Tensor(shape, CpuBufferPool.Storage<float>(shape.Size, zero: true))
+            : new Tensor(shape, CpuBufferPool.Storage<double>(shape.Size, zero: true));
+
+    public override Tensor AllocateUninitialized(Shape shape, DType dtype) =>
+        dtype == DType.Float32
+            ? new Tensor(shape, CpuBufferPool.Storage<float>(shape.Size, zero: false))
+            : new Tensor(shape, CpuBufferPool.Storage<double>(shape.Size, zero: false));
 
     public override Tensor Transfer(Tensor source, Device to) =>
         source.Device == Device.Cpu && to == Device.Cpu ? source.Clone()
@@ -76,25 +82,61 @@ public sealed partial class CpuBackend : Backend
 
     public override void Where(Tensor cond, Tensor a, Tensor b, Tensor y)
     {
+        if (cond.DType != y.DType)
+        {
+            var converted = AllocateUninitialized(cond.Shape, y.DType); // a condition may come in the other dtype
+            Copy(cond, converted);
+            cond = converted;
+        }
         var sc = cond.Shape.BroadcastStrides(y.Shape);
         var sa = a.Shape.BroadcastStrides(y.Shape);
         var sb = b.Shape.BroadcastStrides(y.Shape);
-        var c = Expand(cond, sc, y.Shape).ToDoubleArray();
-        if (y.DType == DType.Float32) Select(c, Expand(a, sa, y.Shape).AsSpan<float>(), Expand(b, sb, y.Shape).AsSpan<float>(), y.AsSpan<float>());
-        else Select(c, Expand(a, sa, y.Shape).AsSpan<double>(), Expand(b, sb, y.Shape).AsSpan<double>(), y.AsSpan<double>());
+        if (y.DType == DType.Float32) Where(Data<float>(cond), sc, Data<float>(a), sa, Data<float>(b), sb, y.Shape, Data<float>(y));
+        else Where(Data<double>(cond), sc, Data<double>(a), sa, Data<double>(b), sb, y.Shape, Data<double>(y));
     }
 
-    static void Select<T>(double[] c, Span<T> a, Span<T> b, Span<T> y)
+    // Row by row along the last axis, each operand either a full row (stride 1) or one value stretched along it (stride 0);
+    // the row starts come from the broadcast strides, as in Binary.
+    static void Where<T>(T[] c, int[] sc, T[] a, int[] sa, T[] b, int[] sb, Shape shape, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < y.Length; i++) y[i] = c[i] != 0 ? a[i] : b[i];
+        int rank = shape.Rank;
+        if (rank == 0) { y[0] = c[0] != T.Zero ? a[0] : b[0]; return; }
+        int inner = shape[rank - 1], rows = inner == 0 ? 0 : y.Length / inner;
+        int ic = sc[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1];
+        var dims = shape.ToArray();
+        CpuParallel.For(rows, Math.Max(1, inner), (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int oc = 0, oa = 0, ob = 0, rem = r;
+                for (int ax = rank - 2; ax >= 0; ax--)
+                {
+                    int i = rem % dims[ax];
+                    rem /= dims[ax];
+                    oc += i * sc[ax]; oa += i * sa[ax]; ob += i * sb[ax];
+                }
+                WhereRow(c.AsSpan(oc), ic, a.AsSpan(oa), ia, b.AsSpan(ob), ib, y.AsSpan(r * inner, inner));
+            }
+        });
     }
 
-    Tensor Expand(Tensor x, int[] strides, Shape shape)
+    static void WhereRow<T>(ReadOnlySpan<T> c, int ic, ReadOnlySpan<T> a, int ia, ReadOnlySpan<T> b, int ib, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Shape.Equals(shape)) return x;
-        var t = Allocate(shape, x.DType);
-        StridedCopy(x, 0, strides, t);
-        return t;
+        int j = 0, n = y.Length, V = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated && ic == 1)
+        {
+            // a stretched operand is a broadcast vector; y = c ≠ 0 ? a : b, a vector at a time
+            var fa = ia == 0 ? new Vector<T>(a[0]) : default;
+            var fb = ib == 0 ? new Vector<T>(b[0]) : default;
+            for (; j + V <= n; j += V)
+            {
+                var isZero = Vector.Equals(new Vector<T>(c[j..]), Vector<T>.Zero);
+                var va = ia == 0 ? fa : new Vector<T>(a[j..]);
+                var vb = ib == 0 ? fb : new Vector<T>(b[j..]);
+                Vector.ConditionalSelect(isZero, vb, va).CopyTo(y[j..]);
+            }
+        }
+        for (; j < n; j++) y[j] = c[j * ic] != T.Zero ? a[j * ia] : b[j * ib];
     }
 
     public override void Softmax(Tensor x, Tensor y, int rows, int n, bool log)

@@ -175,6 +175,11 @@ public sealed partial class CpuBackend
     static void MaxPoolTiled<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
     {
         int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W;
+        if (g.KH == 2 && g.KW == 2)
+        {
+            MaxPool2x2(x, y, argmax, g);
+            return;
+        }
         CpuParallel.For(g.N * g.C, (long)g.KH * g.KW * cells, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
@@ -192,6 +197,38 @@ public sealed partial class CpuBackend
                         argmax[o] = T.CreateChecked(at);
                     }
             }
+        });
+    }
+
+    // 2×2 windows, stride 2: the four values of a window compared in row-major order (a strict > keeps the first
+    // maximum), through pointers, one output at a time.
+    static unsafe void MaxPool2x2<T>(T[] x, T[] y, T[] argmax, ConvGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW, plane = g.H * g.W, w = g.W;
+        CpuParallel.For(g.N * g.C, 4L * cells, (p0, p1) =>
+        {
+            fixed (T* xs = x, ys = y, args = argmax)
+                for (int p = p0; p < p1; p++)
+                {
+                    T* xp = xs + (long)p * plane;
+                    T* yo = ys + (long)p * cells;
+                    T* ao = args + (long)p * cells;
+                    for (int i = 0; i < outH; i++)
+                    {
+                        T* r0 = xp + 2 * i * w, r1 = r0 + w;
+                        for (int j = 0; j < outW; j++, yo++, ao++)
+                        {
+                            int at = 2 * i * w + 2 * j;
+                            T best = r0[2 * j];
+                            int pick = at;
+                            if (r0[2 * j + 1] > best) { best = r0[2 * j + 1]; pick = at + 1; }
+                            if (r1[2 * j] > best) { best = r1[2 * j]; pick = at + w; }
+                            if (r1[2 * j + 1] > best) { best = r1[2 * j + 1]; pick = at + w + 1; }
+                            *yo = best;
+                            *ao = T.CreateTruncating(pick);
+                        }
+                    }
+                }
         });
     }
 

@@ -105,6 +105,7 @@ public sealed partial class CpuBackend
                 case BinaryOp.Pow: TensorPrimitives.Pow(a, b, y); return;
                 case BinaryOp.Max: TensorPrimitives.Max(a, b, y); return;
                 case BinaryOp.Min: TensorPrimitives.Min(a, b, y); return;
+                case BinaryOp.PassWherePositive: PassWherePositive(a, b, y); return;
             }
         }
         else if (ia == 1 && ib == 0)
@@ -138,6 +139,19 @@ public sealed partial class CpuBackend
         for (int i = 0; i < y.Length; i++) y[i] = Apply(op, a[ia * i], b[ib * i]);
     }
 
+    // y = b > 0 ? a : 0, a vector at a time
+    static void PassWherePositive<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i + Vector<T>.Count <= y.Length; i += Vector<T>.Count)
+            {
+                var vb = new Vector<T>(b[i..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(vb, Vector<T>.Zero), new Vector<T>(a[i..]), Vector<T>.Zero).CopyTo(y[i..]);
+            }
+        for (; i < y.Length; i++) y[i] = b[i] > T.Zero ? a[i] : T.Zero;
+    }
+
     static T Apply<T>(BinaryOp op, T x, T z) where T : IFloatingPointIeee754<T> => op switch
     {
         BinaryOp.Add => x + z,
@@ -150,6 +164,7 @@ public sealed partial class CpuBackend
         BinaryOp.Greater => x > z ? T.One : T.Zero,
         BinaryOp.GreaterEqual => x >= z ? T.One : T.Zero,
         BinaryOp.Equal => x == z ? T.One : T.Zero,
+        BinaryOp.PassWherePositive => z > T.Zero ? x : T.Zero,
         _ => throw new NotSupportedException($"CPU backend: binary op {op}"),
     };
 }

@@ -40,10 +40,21 @@ public sealed partial class CpuBackend
         var idx = Indices(index, nIn, "gather");
         if (x.DType == DType.Float32) Gather(Data<float>(x), idx, Data<float>(y), outer, nIn, nOut, inner);
         else Gather(Data<double>(x), idx, Data<double>(y), outer, nIn, nOut, inner);
+        System.Buffers.ArrayPool<int>.Shared.Return(idx);
     }
 
     static void Gather<T>(T[] x, int[] idx, T[] y, int outer, int nIn, int nOut, int inner)
     {
+        if (inner == 1)
+        {
+            // one index per element (the max-pooling gather): a plain loop, each outer row by one thread
+            CpuParallel.For(outer, nOut, (o0, o1) =>
+            {
+                for (int o = o0; o < o1; o++)
+                    for (int j = 0, k = o * nOut; j < nOut; j++, k++) y[k] = x[o * nIn + idx[k]];
+            });
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < nOut; j++)
             {
@@ -70,11 +81,23 @@ public sealed partial class CpuBackend
         var idx = Indices(index, nOut, "scatter_add");
         if (src.DType == DType.Float32) ScatterAdd(Data<float>(src), idx, Data<float>(y), outer, nIn, nOut, inner);
         else ScatterAdd(Data<double>(src), idx, Data<double>(y), outer, nIn, nOut, inner);
+        System.Buffers.ArrayPool<int>.Shared.Return(idx);
     }
 
-    // Serial on purpose: several sources may land on one target, and a fixed order keeps the sums deterministic.
+    // Serial within an outer row on purpose: several sources may land on one target, and a fixed order keeps the sums
+    // deterministic. Different outer rows write different rows of y, so those may run on different cores.
     static void ScatterAdd<T>(T[] src, int[] idx, T[] y, int outer, int nIn, int nOut, int inner) where T : INumber<T>
     {
+        if (inner == 1)
+        {
+            // one index per element (max-unpooling, the max-pooling backward): a plain loop
+            CpuParallel.For(outer, nIn, (o0, o1) =>
+            {
+                for (int o = o0; o < o1; o++)
+                    for (int j = 0, k = o * nIn; j < nIn; j++, k++) y[o * nOut + idx[k]] += src[k];
+            });
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < nIn; j++)
             {
@@ -90,18 +113,24 @@ public sealed partial class CpuBackend
             }
     }
 
-    /// <summary>Index values stored as numbers, checked to be integers in [0, n).</summary>
+    /// <summary>
+    /// Index values stored as numbers, checked to be integers in [0, n), in an array rented from the shared pool (at
+    /// least as long as the index; the caller returns it).
+    /// </summary>
     static int[] Indices(Tensor index, int n, string op) =>
         index.Storage is CpuStorage<float> f ? Indices<float>(f.Data, n, op) : Indices<double>(Data<double>(index), n, op);
 
     static int[] Indices<T>(T[] d, int n, string op) where T : IFloatingPoint<T>
     {
-        var r = new int[d.Length];
+        var r = System.Buffers.ArrayPool<int>.Shared.Rent(d.Length);
         for (int i = 0; i < d.Length; i++)
         {
             int v = int.CreateSaturating(d[i]);
             if (T.CreateTruncating(v) != d[i] || v < 0 || v >= n)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(r);
                 throw new ArgumentException($"{op}: index {d[i]} at position {i} is not an integer in [0, {n})");
+            }
             r[i] = v;
         }
         return r;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using MachinePerception.Tensors;
@@ -17,34 +18,138 @@ public sealed partial class CpuBackend
     {
         if (n == 0 && op is not ReduceOp.Sum)
             throw new ArgumentException($"{op}: cannot reduce an empty axis");
+        if (inner == 1 && op == ReduceOp.Sum && outer == 1 && n > SumChunk)
+        {
+            y[0] = LongSum(x, n);
+            return;
+        }
         if (inner == 1)
         {
             CpuParallel.For(outer, Math.Max(1, n), (o0, o1) =>
             {
-                var scratch = op == ReduceOp.LogSumExp ? new T[n] : [];
+                var scratch = op == ReduceOp.LogSumExp ? ArrayPool<T>.Shared.Rent(n) : [];
                 for (int o = o0; o < o1; o++) y[o] = ReduceRow(op, new ReadOnlySpan<T>(x, o * n, n), scratch);
+                if (scratch.Length > 0) ArrayPool<T>.Shared.Return(scratch);
             });
             return;
         }
-        CpuParallel.For(outer, (long)n * inner, (o0, o1) =>
+        // few outer rows (a bias gradient: outer = 1): the columns are split into blocks as well; each column is summed
+        // the same way whichever block it falls in
+        int width = outer >= CpuParallel.MaxThreads || inner < 2 * ColumnBlock ? inner : ColumnBlock;
+        int blocks = (inner + width - 1) / width;
+        CpuParallel.For(outer * blocks, (long)n * width, (u0, u1) =>
         {
-            var scratch = new T[inner];
-            for (int o = o0; o < o1; o++) ReduceRows(op, x, new Span<T>(y, o * inner, inner), o, n, inner, scratch);
+            var scratch = ArrayPool<T>.Shared.Rent(width);
+            var wide = op == ReduceOp.Sum && n > RowBlock ? ArrayPool<double>.Shared.Rent(width) : [];
+            for (int u = u0; u < u1; u++)
+            {
+                int o = u / blocks, c0 = u % blocks * width, w = Math.Min(width, inner - c0);
+                ReduceRows(op, x, new Span<T>(y, o * inner + c0, w), (o * n) * inner + c0, n, inner, w, scratch, wide);
+            }
+            ArrayPool<T>.Shared.Return(scratch);
+            if (wide.Length > 0) ArrayPool<double>.Shared.Return(wide);
         });
+    }
+
+    const int ColumnBlock = 64;
+
+    // ---------- accurate sums ----------
+    //
+    // A float32 accumulator loses about log₂(n) bits over n additions: summed in one running sum, the 47 million pixels of
+    // Fashion-MNIST came out 4.6e-5 off. Rows are summed in blocks (of Block elements; TensorPrimitives keeps several
+    // vector accumulators inside a block, so each adds few numbers) and the block sums are added in float64. The blocks
+    // are fixed, so the result does not depend on the thread count; the extra work is one float64 add per block.
+
+    const int Block = 1024;      // elements summed in the element type before the partial sum goes to float64
+    const int SumChunk = 1 << 16; // elements per parallel chunk of one long row (fixed, whatever the thread count)
+    const int RowBlock = 128;    // rows added in the element type before the partial sums go to float64
+
+    /// <summary>Σ row, in blocks whose sums are added in float64.</summary>
+    static T AccurateSum<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(WideSum(row));
+
+    static double WideSum<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+            return WideSum(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(row));
+        double s = 0;
+        for (int i = 0; i < row.Length; i += Block)
+            s += double.CreateTruncating(TensorPrimitives.Sum(row.Slice(i, Math.Min(Block, row.Length - i))));
+        return s;
+    }
+
+    // float32: four vector accumulators over a block, then widened into two float64 vectors
+    static unsafe double WideSum(ReadOnlySpan<float> x)
+    {
+        int V = Vector<float>.Count, i = 0, n = x.Length;
+        Vector<double> w0 = default, w1 = default;
+        fixed (float* p = x)
+        {
+            while (i + 4 * V <= n)
+            {
+                int end = Math.Min(n, i + Block);
+                Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (; i + 4 * V <= end; i += 4 * V)
+                {
+                    a0 += Vector.Load(p + i);
+                    a1 += Vector.Load(p + i + V);
+                    a2 += Vector.Load(p + i + 2 * V);
+                    a3 += Vector.Load(p + i + 3 * V);
+                }
+                Vector.Widen((a0 + a1) + (a2 + a3), out var lo, out var hi);
+                w0 += lo;
+                w1 += hi;
+            }
+        }
+        double s = Vector.Sum(w0 + w1);
+        for (; i < n; i++) s += x[i];
+        return s;
+    }
+
+    /// <summary>Σ x[0 … n): chunks of <see cref="SumChunk"/> in parallel, their float64 sums added in order.</summary>
+    static T LongSum<T>(T[] x, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunks = (n + SumChunk - 1) / SumChunk;
+        var partial = new double[chunks];
+        CpuParallel.For(chunks, SumChunk, (c0, c1) =>
+        {
+            for (int c = c0; c < c1; c++)
+            {
+                int at = c * SumChunk;
+                partial[c] = WideSum(new ReadOnlySpan<T>(x, at, Math.Min(SumChunk, n - at)));
+            }
+        });
+        double s = 0;
+        foreach (var v in partial) s += v;
+        return T.CreateTruncating(s);
     }
 
     /// <summary>
     /// Reduces [n, inner] into dst [inner] a whole row at a time (contiguous reads; SIMD for sum, max, min and
     /// log-sum-exp) rather than a strided column at a time.
     /// </summary>
-    static void ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int o, int n, int inner, T[] scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    static void ReduceRows<T>(ReduceOp op, T[] x, Span<T> dst, int start, int n, int stride, int inner, T[] scratch, double[] wide) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> Row(int j) => new(x, (o * n + j) * inner, inner);
+        // row j: inner values at x[start + j·stride …]
+        ReadOnlySpan<T> Row(int j) => new(x, start + j * stride, inner);
         switch (op)
         {
             case ReduceOp.Sum:
                 dst.Clear();
-                for (int j = 0; j < n; j++) TensorPrimitives.Add(dst, Row(j), dst);
+                if (n <= RowBlock)
+                {
+                    for (int j = 0; j < n; j++) TensorPrimitives.Add(dst, Row(j), dst);
+                    return;
+                }
+                // blocks of RowBlock rows in the element type, their partial sums added in float64
+                Array.Clear(wide, 0, inner);
+                for (int j0 = 0; j0 < n; j0 += RowBlock)
+                {
+                    var part = scratch.AsSpan(0, inner);
+                    Row(j0).CopyTo(part);
+                    for (int j = j0 + 1; j < Math.Min(n, j0 + RowBlock); j++) TensorPrimitives.Add(part, Row(j), part);
+                    for (int i = 0; i < inner; i++) wide[i] += double.CreateTruncating(part[i]);
+                }
+                for (int i = 0; i < inner; i++) dst[i] = T.CreateTruncating(wide[i]);
                 return;
             case ReduceOp.Max:
             case ReduceOp.Min:
@@ -58,7 +163,7 @@ public sealed partial class CpuBackend
                 var m = dst;
                 Row(0).CopyTo(m);
                 for (int j = 1; j < n; j++) TensorPrimitives.Max(m, Row(j), m);
-                var sum = new T[inner];
+                var sum = new T[inner]; // (log-sum-exp along a middle axis: rare)
                 var e = scratch.AsSpan(0, inner);
                 for (int j = 0; j < n; j++)
                 {
@@ -100,7 +205,7 @@ public sealed partial class CpuBackend
     {
         switch (op)
         {
-            case ReduceOp.Sum: return TensorPrimitives.Sum(row);
+            case ReduceOp.Sum: return AccurateSum(row);
             case ReduceOp.Max: return TensorPrimitives.Max(row);
             case ReduceOp.Min: return TensorPrimitives.Min(row);
             case ReduceOp.ArgMax: return T.CreateTruncating(TensorPrimitives.IndexOfMax(row));
@@ -118,7 +223,7 @@ public sealed partial class CpuBackend
                 var e = scratch[..row.Length];
                 TensorPrimitives.Subtract(row, m, e);
                 TensorPrimitives.Exp(e, e);
-                return m + T.Log(TensorPrimitives.Sum<T>(e));
+                return m + T.Log(AccurateSum<T>(e));
             default: throw new NotSupportedException($"CPU backend: reduction {op}");
         }
     }

@@ -247,13 +247,18 @@ public static class Gemm
     /// rows or columns of an edge tile that are thrown away (each lane of a vector FMA is independent). For a
     /// narrow B (9 columns in a 32-wide panel) padding would triple the writes.
     /// </summary>
-    static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
+    internal static unsafe void Pack<T>(T* src, long rStride, long pStride, int count, int kc, int width, T* dst) where T : unmanaged
     {
         for (int r0 = 0; r0 < count; r0 += width, dst += width * kc)
         {
             int valid = Math.Min(width, count - r0);
             T* s = src + r0 * rStride;
-            if (rStride == 1)
+            if (valid == width && PackKernels.Handles<T>(width) && (rStride == 1 || pStride == 1))
+            {
+                if (rStride == 1) PackKernels.CopyRuns((float*)s, pStride, width, kc, (float*)dst);
+                else PackKernels.GatherRows((float*)s, rStride, width, kc, (float*)dst);
+            }
+            else if (rStride == 1)
             {
                 // runs along the panel are contiguous: copy `valid` values per p
                 for (int p = 0; p < kc; p++)

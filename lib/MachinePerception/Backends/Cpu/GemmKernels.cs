@@ -79,6 +79,67 @@ static unsafe class GemmKernels
         Store(c, V, c50, c51, first);
     }
 
+    /// <summary>
+    /// The same tile product with B's rows found through a table: b[p] is the NR-vector at b + rows[p]. The
+    /// convolutions (<see cref="CpuBackend"/>) read their input this way, each row of the implicit im2col matrix
+    /// being a shifted window of the padded image, so B is neither copied nor packed.
+    /// </summary>
+    public static void MicroKernelRows<T>(T* a, T* b, int* rows, int kc, T* c, int ldc, bool first) where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated) MicroKernelRows512(a, b, rows, kc, c, ldc, first);
+        else MicroKernelRows256(a, b, rows, kc, c, ldc, first);
+    }
+
+    static void MicroKernelRows512<T>(T* a, T* b, int* rows, int kc, T* c, int ldc, bool first) where T : unmanaged
+    {
+        int V = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+                     c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR)
+        {
+            T* bp = b + rows[p];
+            var b0 = Vector512.Load(bp);
+            var b1 = Vector512.Load(bp + V);
+            var ai = Vector512.Create(a[0]); c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01);
+            ai = Vector512.Create(a[1]); c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11);
+            ai = Vector512.Create(a[2]); c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21);
+            ai = Vector512.Create(a[3]); c30 = Fma(ai, b0, c30); c31 = Fma(ai, b1, c31);
+            ai = Vector512.Create(a[4]); c40 = Fma(ai, b0, c40); c41 = Fma(ai, b1, c41);
+            ai = Vector512.Create(a[5]); c50 = Fma(ai, b0, c50); c51 = Fma(ai, b1, c51);
+        }
+        Store(c, V, c00, c01, first); c += ldc;
+        Store(c, V, c10, c11, first); c += ldc;
+        Store(c, V, c20, c21, first); c += ldc;
+        Store(c, V, c30, c31, first); c += ldc;
+        Store(c, V, c40, c41, first); c += ldc;
+        Store(c, V, c50, c51, first);
+    }
+
+    static void MicroKernelRows256<T>(T* a, T* b, int* rows, int kc, T* c, int ldc, bool first) where T : unmanaged
+    {
+        int V = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+                     c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR)
+        {
+            T* bp = b + rows[p];
+            var b0 = Vector256.Load(bp);
+            var b1 = Vector256.Load(bp + V);
+            var ai = Vector256.Create(a[0]); c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01);
+            ai = Vector256.Create(a[1]); c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11);
+            ai = Vector256.Create(a[2]); c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21);
+            ai = Vector256.Create(a[3]); c30 = Fma(ai, b0, c30); c31 = Fma(ai, b1, c31);
+            ai = Vector256.Create(a[4]); c40 = Fma(ai, b0, c40); c41 = Fma(ai, b1, c41);
+            ai = Vector256.Create(a[5]); c50 = Fma(ai, b0, c50); c51 = Fma(ai, b1, c51);
+        }
+        Store(c, V, c00, c01, first); c += ldc;
+        Store(c, V, c10, c11, first); c += ldc;
+        Store(c, V, c20, c21, first); c += ldc;
+        Store(c, V, c30, c31, first); c += ldc;
+        Store(c, V, c40, c41, first); c += ldc;
+        Store(c, V, c50, c51, first);
+    }
+
     // a row of the tile: overwrite on the first k-block, add on later ones (C rows need not be aligned)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store<T>(T* c, int V, Vector512<T> s0, Vector512<T> s1, bool first) where T : unmanaged

@@ -215,6 +215,7 @@ public static class ElementwiseKernels
             case BinaryOp.Greater: return m.Greater(x, z) ? m.One : m.Zero;
             case BinaryOp.GreaterEqual: return m.GreaterEqual(x, z) ? m.One : m.Zero;
             case BinaryOp.Equal: return m.Equal(x, z) ? m.One : m.Zero;
+            case BinaryOp.PassWherePositive: return m.Greater(z, m.Zero) ? x : m.Zero;
             default: return x;
         }
     }
