@@ -3,7 +3,7 @@ using MachinePerception.Tensors;
 namespace MachinePerception.Autodiff;
 
 /// <summary>
-/// Reverse-mode automatic differentiation (§10.1, backpropagation): a topological sweep over the recorded
+/// Reverse-mode automatic differentiation (backpropagation: §10's MLP backward pass, proved in §13): a topological sweep over the recorded
 /// graph that applies each op's backward rule to the gradient of its output and sums the contributions
 /// arriving at each tensor (the multivariate chain rule).
 /// </summary>
