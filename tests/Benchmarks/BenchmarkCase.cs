@@ -43,7 +43,7 @@ abstract class BenchmarkCase
     /// <summary>Our side alone, for a profiler (--profile): by default the first of <see cref="Sides"/>.</summary>
     public virtual Action Ours() => Setup().ours;
 
-    public string Run()
+    public virtual string Run()
     {
         if (SkipReason is { } why) return $"skip {Name}: {why}";
         var (ours, reference) = Sides();

@@ -17,6 +17,7 @@ static class Cases
         new PixelCnnCase(),
         new GlowCase(),
         new NerfCase(),
+        new SplattingCase(),
         .. GpuCases.All,
     ];
 }

@@ -46,6 +46,80 @@ public static class RayDepth
     }
 
     /// <summary>
+    /// <see cref="Find"/> for many rays at once with a batched field (points [N, 3] → values [N], e.g. a network): all
+    /// rays march in lock step, <paramref name="steps"/> + 1 samples each in one batch, to the first sample pair where
+    /// f − level goes from positive to negative (entering the surface from outside); the bracket is then narrowed by
+    /// <paramref name="refinements"/> rounds of regula falsi (the secant step kept inside the bracket, Illinois variant) (every ray
+    /// evaluated together each round). Returns per ray the depth (NaN when it misses) and the sample depth where f was
+    /// smallest (where a missed surface comes closest: what a mask loss pushes).
+    /// </summary>
+    public static (double[] Depth, double[] Closest) FindAll(Func<Tensor, Tensor> field, double level, double[] origins, double[] directions,
+        double near, double far, int steps = 64, int refinements = 10, Tensors.DType dtype = Tensors.DType.Float32)
+    {
+        int r = origins.Length / 3;
+        if (origins.Length != 3 * r || directions.Length != 3 * r) throw new ArgumentException($"RayDepth.FindAll: origins [{origins.Length}] and directions [{directions.Length}] must both be [R·3]");
+        if (!(far > near) || steps < 1) throw new ArgumentException($"RayDepth.FindAll: need near < far and steps ≥ 1, got [{near}, {far}] with {steps} steps");
+        double[] Evaluate(double[] t, int perRay)
+        {
+            var pts = new double[r * perRay * 3];
+            for (int i = 0; i < r; i++)
+                for (int k = 0; k < perRay; k++)
+                    for (int a = 0; a < 3; a++) pts[(i * perRay + k) * 3 + a] = origins[3 * i + a] + t[i * perRay + k] * directions[3 * i + a];
+            using var _ = Autograd.NoGrad();
+            var f = field(Tensor.FromArray(pts, r * perRay, 3).To(dtype)).ToDoubleArray();
+            if (f.Length != r * perRay) throw new ArgumentException($"RayDepth.FindAll: the field mapped [{r * perRay}, 3] points to {f.Length} values");
+            return f;
+        }
+        int m = steps + 1;
+        var ts = new double[r * m];
+        for (int i = 0; i < r; i++)
+            for (int k = 0; k < m; k++) ts[i * m + k] = near + (far - near) * k / steps;
+        var fs = Evaluate(ts, m);
+        var depth = new double[r];
+        var closest = new double[r];
+        var lo = new double[r];
+        var hi = new double[r];
+        var flo = new double[r];
+        var fhi = new double[r];
+        var bracketed = new bool[r];
+        for (int i = 0; i < r; i++)
+        {
+            depth[i] = double.NaN;
+            int best = 0;
+            for (int k = 0; k < m; k++) if (fs[i * m + k] < fs[i * m + best]) best = k;
+            closest[i] = ts[i * m + best];
+            for (int k = 0; k + 1 < m; k++)
+            {
+                double g0 = fs[i * m + k] - level, g1 = fs[i * m + k + 1] - level;
+                if (g0 > 0 && g1 <= 0)
+                {
+                    (lo[i], hi[i], flo[i], fhi[i], bracketed[i]) = (ts[i * m + k], ts[i * m + k + 1], g0, g1, true);
+                    break;
+                }
+            }
+        }
+        var mid = new double[r];
+        var side = new int[r];
+        for (int round = 0; round < refinements; round++)
+        {
+            for (int i = 0; i < r; i++)
+                mid[i] = bracketed[i] && flo[i] != fhi[i] ? lo[i] - flo[i] * (hi[i] - lo[i]) / (fhi[i] - flo[i]) : 0.5 * (lo[i] + hi[i]);
+            var fm = Evaluate(mid, 1);
+            for (int i = 0; i < r; i++)
+            {
+                if (!bracketed[i]) continue;
+                double g = fm[i] - level;
+                // Illinois: when the same end moves twice, halve the other end's value so the secant cannot stall there
+                if (g > 0) { (lo[i], flo[i]) = (mid[i], g); if (side[i] == 1) fhi[i] *= 0.5; side[i] = 1; }
+                else { (hi[i], fhi[i]) = (mid[i], g); if (side[i] == -1) flo[i] *= 0.5; side[i] = -1; }
+            }
+        }
+        for (int i = 0; i < r; i++)
+            if (bracketed[i]) depth[i] = flo[i] != fhi[i] ? lo[i] - flo[i] * (hi[i] - lo[i]) / (fhi[i] - flo[i]) : 0.5 * (lo[i] + hi[i]);
+        return (depth, closest);
+    }
+
+    /// <summary>
     /// ∂d̂/∂θ = −(∂f/∂p · w)⁻¹ ∂f/∂θ from the field's gradients at the surface point: <paramref name="fieldGradientInPoint"/>
     /// = ∂f/∂p [3] and <paramref name="fieldGradientInParameters"/> = ∂f/∂θ [any length].
     /// </summary>

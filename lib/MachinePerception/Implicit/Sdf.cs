@@ -4,7 +4,8 @@ namespace MachinePerception.Implicit;
 
 /// <summary>
 /// Signed distance functions (§8, §14): f(p) &lt; 0 inside, 0 on the surface, &gt; 0 outside, and |f(p)| the distance to
-/// the surface, so ‖∇f‖ = 1 wherever f is differentiable (the eikonal equation). Shapes combine by CSG with min/max.
+/// the surface, so ‖∇f‖ = 1 wherever f is differentiable (the eikonal equation). Shapes combine by CSG with min/max
+/// (<see cref="Csg"/>).
 /// </summary>
 public static class Sdf
 {
@@ -41,15 +42,6 @@ public static class Sdf
         double inside = Math.Min(Math.Max(qx, Math.Max(qy, qz)), 0);
         return outside + inside;
     };
-
-    /// <summary>Union A ∪ B: min(f_A, f_B).</summary>
-    public static Func<Vec3, double> Union(Func<Vec3, double> a, Func<Vec3, double> b) => p => Math.Min(a(p), b(p));
-
-    /// <summary>Intersection A ∩ B: max(f_A, f_B).</summary>
-    public static Func<Vec3, double> Intersection(Func<Vec3, double> a, Func<Vec3, double> b) => p => Math.Max(a(p), b(p));
-
-    /// <summary>Difference A \ B: max(f_A, −f_B).</summary>
-    public static Func<Vec3, double> Difference(Func<Vec3, double> a, Func<Vec3, double> b) => p => Math.Max(a(p), -b(p));
 
     /// <summary>The gradient by centered differences (for checks of the eikonal property ‖∇f‖ = 1).</summary>
     public static Vec3 Gradient(Func<Vec3, double> f, Vec3 p, double h = 1e-6) => new(

@@ -53,6 +53,15 @@ public class PtxCompileTests
     }
 
     [Fact]
+    public void Catalog_lists_the_rendering_kernels_of_chapter_8()
+    {
+        var names = KernelCatalog.All().Select(k => k.Name).ToList();
+        foreach (var family in new[] { "SphereTrace", "VolumeComposite", "HashGridLookup", "SplatRasterize" })
+            foreach (var type in new[] { "Single", "Double" })
+                Assert.Contains($"RenderingKernels.{family}<{type}, {(type == "Single" ? "Float32Math" : "Float64Math")}>", names);
+    }
+
+    [Fact]
     public void Catalog_lists_every_kernel_family_in_both_element_types()
     {
         var names = KernelCatalog.All().Select(k => k.Name).ToList();

@@ -51,6 +51,34 @@ public static partial class Plot
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"line chart '{name}': {series.Count} series");
     }
 
+    /// <summary>Curves that each have their own x values (e.g. quality against wall-clock time of runs with different step rates).</summary>
+    public static Figure Lines(string name, IReadOnlyList<(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y)> series,
+        bool logX = false, bool logY = false, string? title = null, string xTitle = "x", string yTitle = "")
+    {
+        CheckName("Plot.Lines", name);
+        if (series.Count == 0) throw new ArgumentException("Plot.Lines: needs at least one series");
+        var traces = new List<PlotlyObject>();
+        for (int s = 0; s < series.Count; s++)
+        {
+            var (label, x, y) = series[s];
+            if (x.Count != y.Count) throw new ArgumentException($"Plot.Lines: series '{label}' has {x.Count} x values and {y.Count} y values");
+            var t = Trace("scatter", label);
+            t.Set("mode", "lines");
+            t.Set("x", Floats(x));
+            t.Set("y", Floats(y));
+            t.Set("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
+            traces.Add(t);
+        }
+        var layout = Layout(title ?? name);
+        var xAxis = Axis(xTitle);
+        if (logX) xAxis["type"] = "log";
+        layout.Set("xaxis", xAxis);
+        var yAxis = Axis(yTitle);
+        if (logY) yAxis["type"] = "log";
+        layout.Set("yaxis", yAxis);
+        return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"line chart '{name}': {series.Count} series");
+    }
+
     /// <summary>Loss curves per epoch on a log scale: <c>Plot.Loss("vae-loss", ("train", a), ("test", b))</c>.</summary>
     public static Figure Loss(string name, params (string Label, IReadOnlyList<double> Y)[] series) =>
         Lines(name, series, logY: true, title: name, xTitle: "epoch", yTitle: "loss");
