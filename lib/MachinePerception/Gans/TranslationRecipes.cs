@@ -42,8 +42,14 @@ public abstract class TranslationRecipe : TrainingRecipe
         for (int i = 0; i < parameters.Length; i++) parameters[i].Grad = grads[i];
     }
 
-    /// <summary>The first <see cref="TestImages"/> test digits and their labels.</summary>
-    public static LabeledImages Test() => Mnist.Load(Split.Test, take: TestImages);
+    /// <summary>The first <paramref name="count"/> test digits and their labels (the metrics use <see cref="TestImages"/>).</summary>
+    public static LabeledImages Test(int count = TestImages) => Mnist.Load(Split.Test, take: count);
+
+    /// <summary>The recorded metrics: <see cref="Evaluate(Module, LabeledImages)"/> on the first <see cref="TestImages"/> test digits.</summary>
+    public override IReadOnlyDictionary<string, double> Evaluate(Module model) => Evaluate(model, Test());
+
+    /// <summary>The metrics on the given test digits (a quick look uses fewer than the recorded metrics).</summary>
+    public abstract IReadOnlyDictionary<string, double> Evaluate(Module model, LabeledImages test);
 }
 
 /// <summary>The checkpoint <c>pix2pix-edges</c>: Pix2Pix from edge maps to digits (λ = 100). Loss log: the discriminator's loss.</summary>
@@ -59,10 +65,9 @@ public sealed class Pix2PixRecipe : TranslationRecipe
     public override Module CreateModel() => new Pix2Pix(Channels, new Rng(Seed));
 
     /// <summary>Test L1 error and PSNR of G(edges) against the digits, and the judge's accuracy on G(edges).</summary>
-    public override IReadOnlyDictionary<string, double> Evaluate(Module model)
+    public override IReadOnlyDictionary<string, double> Evaluate(Module model, LabeledImages test)
     {
         var pix = (Pix2Pix)model;
-        var test = Test();
         var output = GanSampling.Generate(pix.Generator, DigitDomains.Edges(test.Images));
         return new Dictionary<string, double>
         {
@@ -111,10 +116,9 @@ public sealed class CycleGanRecipe : TranslationRecipe
 
     public override Module CreateModel() => new CycleGan(Channels, new Rng(Seed));
 
-    public override IReadOnlyDictionary<string, double> Evaluate(Module model)
+    public override IReadOnlyDictionary<string, double> Evaluate(Module model, LabeledImages test)
     {
         var cycle = (CycleGan)model;
-        var test = Test();
         var thin = test.Images;
         var thick = DigitDomains.Thick(test.Images);
         var translated = GanSampling.Generate(cycle.ToY, thin);
@@ -181,10 +185,9 @@ public sealed class BicycleGanRecipe : TranslationRecipe
 
     public override Module CreateModel() => new BicycleGan(Channels, CodeSize, new Rng(Seed));
 
-    public override IReadOnlyDictionary<string, double> Evaluate(Module model)
+    public override IReadOnlyDictionary<string, double> Evaluate(Module model, LabeledImages test)
     {
         var bicycle = (BicycleGan)model;
-        var test = Test();
         var edges = DigitDomains.Edges(test.Images);
         bicycle.Eval();
         try
@@ -194,7 +197,7 @@ public sealed class BicycleGanRecipe : TranslationRecipe
             var random = bicycle.Translate(edges, new Rng(11).Normal([test.Count, CodeSize]));
             return new Dictionary<string, double>
             {
-                ["diversity_l1"] = bicycle.Diversity(Op.Slice(edges, 0, 0, 500), 6, new Rng(12)),
+                ["diversity_l1"] = bicycle.Diversity(Op.Slice(edges, 0, 0, Math.Min(500, test.Count)), 6, new Rng(12)),
                 ["encoded_l1"] = Losses.L1(encoded, test.Images).Item(),
                 ["judge_accuracy_random_code"] = SampleJudge.LoadMnist().Accuracy(random, test.Labels),
             };
