@@ -56,21 +56,26 @@ public sealed class DcganGenerator : Layer
 /// inputs, so the generator keeps receiving a signal), batch normalisation in the middle layer, one logit per image:
 /// x [B, 1, 28, 28] → Conv 4×4 s2 → [B, c, 14, 14] → Conv 4×4 s2 → [B, 2c, 7, 7] → linear → [B]. The last layer weighs the whole
 /// 7×7 map, i.e. a 7×7 convolution without padding, written as the matrix product it is.
-/// With <c>batchNorm: false</c> it is the WGAN-GP critic (see <see cref="WganGp"/> for why).
+/// With <c>batchNorm: false</c> it is the WGAN-GP critic (see <see cref="WganGp"/> for why). With
+/// <c>minibatchStd: true</c> the last feature map gets one more channel, ProGAN's and StyleGAN's minibatch standard
+/// deviation (the standard deviation of each feature over the batch, averaged): a batch of near-identical fakes scores
+/// differently from a varied batch of real images, so a generator that collapses onto one image is caught.
 /// </summary>
 public sealed class DcganDiscriminator : Layer
 {
     readonly Conv2d down1, down2;
     readonly Linear head;
     readonly BatchNorm2d? norm;
+    readonly bool minibatchStd;
 
-    public DcganDiscriminator(int channels, Rng rng, bool batchNorm = true, DType dtype = DType.Float32)
+    public DcganDiscriminator(int channels, Rng rng, bool batchNorm = true, DType dtype = DType.Float32, bool minibatchStd = false)
     {
         if (channels <= 0) throw new ArgumentException($"DcganDiscriminator: channels {channels} must be positive");
         down1 = RegisterModule("down1", new Conv2d(1, channels, 4, rng, stride: 2, padding: 1, dtype: dtype));
         down2 = RegisterModule("down2", new Conv2d(channels, 2 * channels, 4, rng, stride: 2, padding: 1, bias: !batchNorm, dtype: dtype));
         if (batchNorm) norm = RegisterModule("norm", new BatchNorm2d(2 * channels, dtype: dtype));
-        head = RegisterModule("head", new Linear(2 * channels * 49, 1, rng, dtype: dtype));
+        this.minibatchStd = minibatchStd;
+        head = RegisterModule("head", new Linear((2 * channels + (minibatchStd ? 1 : 0)) * 49, 1, rng, dtype: dtype));
     }
 
     /// <summary>x [B, 1, 28, 28] → logits (or critic scores) [B].</summary>
@@ -82,7 +87,16 @@ public sealed class DcganDiscriminator : Layer
         h = down2.Forward(h);                                                // [B, 2c, 7, 7]
         if (norm is not null) h = norm.Forward(h);
         h = Op.LeakyRelu(h, 0.2);
+        if (minibatchStd) h = Op.Concat([h, MinibatchStd(h)], 1);            // [B, 2c + 1, 7, 7]
         return Op.Reshape(head.Forward(Op.Reshape(h, x.Shape[0], -1)), x.Shape[0]); // [B]
+    }
+
+    /// <summary>h [B, C, H, W] → [B, 1, H, W], every entry the mean over (C, H, W) of the standard deviation over the batch.</summary>
+    public static Tensor MinibatchStd(Tensor h)
+    {
+        var std = Op.Sqrt(Op.Variance(h, 0) + 1e-8);                        // [C, H, W]
+        var mean = Op.Reshape(Op.Mean(std), 1, 1, 1, 1);
+        return Op.BroadcastTo(mean, new Shape(h.Shape[0], 1, h.Shape[2], h.Shape[3]));
     }
 }
 

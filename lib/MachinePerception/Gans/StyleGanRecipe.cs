@@ -26,7 +26,8 @@ public sealed class StyleGanPair : Module
 /// <summary>
 /// The checkpoint <c>stylegan-mnist</c> (§5, StyleGAN's ideas at small scale): a <see cref="StyleGenerator"/> (z, w ∈ ℝ³², a
 /// 3-layer mapping network, 16 channels at 7×7 and 14×14, 8 at 28×28, fresh noise images every step) against the DCGAN
-/// discriminator, non-saturating loss, Adam 2·10⁻⁴, β₁ = 0.5, on the 8,000 training digits. Metrics: the judge's view of
+/// discriminator without batch norm and with the minibatch standard deviation feature (against the plain DCGAN discriminator
+/// this generator collapsed onto one image), non-saturating loss, Adam 2·10⁻⁴, β₁ = 0.5, on the 8,000 training digits. Metrics: the judge's view of
 /// 2,000 samples and what style mixing keeps: the share of mixed images (coarse block from one code, the two fine blocks
 /// from another) that the judge gives the class of the coarse code's image.
 /// </summary>
@@ -45,7 +46,7 @@ public sealed class StyleGanRecipe : TrainingRecipe
     public override JsonObject Configuration => new()
     {
         ["latent"] = LatentSize, ["style"] = StyleSize, ["mapping_depth"] = 3, ["channels"] = Channels,
-        ["discriminator_channels"] = DiscriminatorChannels, ["batch"] = BatchSize, ["loss"] = "non-saturating GAN",
+        ["discriminator_channels"] = DiscriminatorChannels, ["discriminator"] = "DCGAN without batch norm, with minibatch std", ["batch"] = BatchSize, ["loss"] = "non-saturating GAN",
         ["optimizer"] = "Adam lr 2e-4 beta1 0.5", ["data"] = "data/mnist train (8,000 digits)",
     };
 
@@ -54,7 +55,7 @@ public sealed class StyleGanRecipe : TrainingRecipe
     public override Module CreateModel()
     {
         var rng = new Rng(Seed);
-        return new StyleGanPair(new StyleGenerator(LatentSize, StyleSize, Channels, rng), new DcganDiscriminator(DiscriminatorChannels, rng));
+        return new StyleGanPair(new StyleGenerator(LatentSize, StyleSize, Channels, rng), new DcganDiscriminator(DiscriminatorChannels, rng, batchNorm: false, minibatchStd: true));
     }
 
     /// <summary>Images from codes z with noise images drawn from <paramref name="noiseRng"/>, without gradients.</summary>

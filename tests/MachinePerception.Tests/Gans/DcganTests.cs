@@ -35,6 +35,26 @@ public class DcganTests
     }
 
     [Fact]
+    public void The_minibatch_std_feature_is_zero_for_identical_samples_and_couples_the_samples_of_a_batch()
+    {
+        var rng = new Rng(4);
+        var one = rng.Normal([1, 3, 7, 7], dtype: DType.Float64);
+        var same = Op.BroadcastTo(one, new Shape(4, 3, 7, 7));
+        Assert.True(DcganDiscriminator.MinibatchStd(same).ToDoubleArray().All(v => Math.Abs(v) < 1e-3));
+        var varied = rng.Normal([4, 3, 7, 7], dtype: DType.Float64);
+        var feature = DcganDiscriminator.MinibatchStd(varied).ToDoubleArray();
+        Assert.InRange(feature[0], 0.5, 1.5);                                   // about the standard deviation of N(0, 1)
+        Assert.True(feature.All(v => v == feature[0]));
+        var d = new DcganDiscriminator(1, rng, batchNorm: false, dtype: DType.Float64, minibatchStd: true);
+        Assert.True(WganGp.CrossSampleGradient(d.Forward, rng.Uniform([3, 1, 28, 28], dtype: DType.Float64)) > 1e-8);
+        Assert.Equal(0, WganGp.CrossSampleGradient(new DcganDiscriminator(1, new Rng(4), batchNorm: false, dtype: DType.Float64).Forward,
+            rng.Uniform([3, 1, 28, 28], dtype: DType.Float64)));
+        var images = rng.Uniform([3, 1, 28, 28], dtype: DType.Float64);
+        var r = GradCheck.RunOn(() => Op.Sum(d.Forward(images)), d.Parameters());
+        Assert.True(r.Passed, r.Summary);
+    }
+
+    [Fact]
     public void Sampling_uses_running_statistics_so_an_image_does_not_depend_on_its_batch()
     {
         var rng = new Rng(3);
