@@ -6,12 +6,14 @@
 #   libopenblas0-pthread    the reference of the benchmark project (tests/Benchmarks) only
 #   jupyter-client, jupyter-nbconvert, python3-nbclient, python3-ipykernel
 #                           Jupyter's own client, which the tests use to run every chapter in the real .NET kernel
+#   assimp-testmodels       the full-rate BVH motion capture that data/mocap was cut from (chapter 09 uses data/mocap;
+#                           with the package, a test checks the shipped clips against it and the cut can be redone)
 # and from NuGet (the SDK's tool feed): the .NET Interactive kernel (Microsoft.dotnet-interactive 1.0.712001) as a
 # global tool, registered with Jupyter as the kernelspec `.net-csharp` (`dotnet interactive jupyter install`).
 # Everything is optional: the book runs and the tests pass without these (the tests that need one say so and skip;
 # CI sets BOOK_REQUIRE_KERNEL=1, where a missing kernel fails instead).
 set -euo pipefail
-packages=(dataset-fashion-mnist python3-nbformat chromium libopenblas0-pthread jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel)
+packages=(dataset-fashion-mnist python3-nbformat chromium libopenblas0-pthread jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel assimp-testmodels)
 interactive_version=1.0.712001
 
 if command -v apt-get >/dev/null 2>&1; then

@@ -10,6 +10,7 @@ namespace MachinePerception.Book.Tests;
 /// committed notebook is not touched): with the book runner, in the real .NET Interactive kernel through Jupyter's own
 /// client, and as the .NET file-based app that <c>book export</c> writes. Each must finish without an error output or
 /// a FAIL line, and the kernel and the exported app must print exactly the PASS lines that the book runner prints.
+/// Each run adds a line to artifacts/chapter-tests.tsv (chapter, way, code cells, error outputs, PASS lines, seconds).
 /// </summary>
 [Collection("runner")]
 public sealed class ChapterTests
@@ -33,7 +34,9 @@ public sealed class ChapterTests
     static string BookRun(string chapter) => BookRuns.GetOrAdd(chapter, c => new Lazy<string>(() =>
     {
         var output = Path.Combine(Directory.CreateTempSubdirectory("book-smoke-").FullName, c + ".ipynb");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = Run(TimeSpan.FromMinutes(10), "run", c, "--smoke", "--output", output);
+        Record(c, "book run", File.Exists(output) ? CodeCells(output) : 0, run.Code == 0 ? 0 : 1, File.Exists(output) ? PassLines(output).Count : 0, clock.Elapsed);
         Assert.True(run.Code == 0, $"book run {c} --smoke failed:\n{run.StdErr}");
         return output;
     })).Value;
@@ -68,6 +71,7 @@ public sealed class ChapterTests
         Assert.True(JupyterKernel.MissingReason is null, $"the .NET Interactive kernel is required here (BOOK_REQUIRE_KERNEL=1) but: {JupyterKernel.MissingReason}");
         Assert.True(LibraryBuilt.Value);
         var folder = Directory.CreateTempSubdirectory("book-kernel-").FullName;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var executed = JupyterKernel.Execute(Chapters.Resolve("test", chapter), folder, Smoke, TimeSpan.FromMinutes(15));
         var notebook = (JsonObject)JsonNode.Parse(File.ReadAllText(executed))!;
         var problems = new List<string>();
@@ -84,6 +88,7 @@ public sealed class ChapterTests
                     problems.AddRange(Joined(output["text"]).Split('\n').Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)).Select(l => $"cell {i + 1}: {l}"));
             }
         }
+        Record(chapter, "kernel", CodeCells(executed), problems.Count, PassLines(executed).Count, clock.Elapsed);
         Assert.True(problems.Count == 0, $"{chapter} in the kernel ({executed}):\n" + string.Join("\n", problems));
         AssertSameChecks(PassLines(BookRun(chapter)), PassLines(executed), "the kernel");
     }
@@ -97,12 +102,31 @@ public sealed class ChapterTests
         var file = Path.Combine(folder, chapter.Replace('-', '_') + ".cs");
         var export = Run("export", chapter, "-o", file);
         Assert.True(export.Code == 0, export.StdErr);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var app = Process(TimeSpan.FromMinutes(15), folder, Smoke, "run", file);
-        Assert.True(app.Code == 0, $"dotnet run {file} failed:\n{app.StdOut}\n{app.StdErr}");
         var lines = app.StdOut.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Record(chapter, "export", 0, app.Code == 0 ? 0 : 1, lines.Count(l => l.StartsWith("PASS", StringComparison.Ordinal)), clock.Elapsed);
+        Assert.True(app.Code == 0, $"dotnet run {file} failed:\n{app.StdOut}\n{app.StdErr}");
         Assert.DoesNotContain(lines, l => l.StartsWith("FAIL", StringComparison.Ordinal));
         AssertSameChecks(PassLines(BookRun(chapter)), lines.Where(l => l.StartsWith("PASS", StringComparison.Ordinal)).ToList(), "the exported program");
     }
+
+    static readonly object RecordLock = new();
+
+    /// <summary>One line of artifacts/chapter-tests.tsv: how a chapter ran one way (0 code cells where the way has none).</summary>
+    static void Record(string chapter, string way, int codeCells, int errors, int passLines, TimeSpan time)
+    {
+        var file = Path.Combine(Root, "artifacts", "chapter-tests.tsv");
+        lock (RecordLock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            if (!File.Exists(file)) File.WriteAllText(file, "chapter\tway\tcode cells\terrors\tPASS lines\tseconds\n");
+            File.AppendAllText(file, FormattableString.Invariant($"{chapter}\t{way}\t{codeCells}\t{errors}\t{passLines}\t{time.TotalSeconds:F0}\n"));
+        }
+    }
+
+    static int CodeCells(string notebook) =>
+        ((JsonObject)JsonNode.Parse(File.ReadAllText(notebook))!)["cells"]!.AsArray().Count(c => c!["cell_type"]?.GetValue<string>() == "code");
 
     /// <summary>The PASS lines a notebook's cells printed, in order.</summary>
     static List<string> PassLines(string notebook)

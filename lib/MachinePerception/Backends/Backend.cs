@@ -224,6 +224,18 @@ public abstract class Backend
 public readonly record struct ConvGeometry(int N, int C, int H, int W, int KH, int KW,
     int StrideH = 1, int StrideW = 1, int PadH = 0, int PadW = 0, int DilH = 1, int DilW = 1)
 {
-    public int OutH => (H + 2 * PadH - DilH * (KH - 1) - 1) / StrideH + 1;
-    public int OutW => (W + 2 * PadW - DilW * (KW - 1) - 1) / StrideW + 1;
+    public int OutH => OutputSize(H, KH, StrideH, PadH, DilH);
+    public int OutW => OutputSize(W, KW, StrideW, PadW, DilW);
+
+    /// <summary>Outputs along one axis of a convolution or pooling: ⌊(in + 2·pad − dil·(kern − 1) − 1) / stride⌋ + 1 (§11).</summary>
+    public static int OutputSize(int input, int kernel, int stride = 1, int padding = 0, int dilation = 1) =>
+        (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+
+    /// <summary>
+    /// Outputs along one axis of a transposed convolution: (in − 1)·stride − 2·pad + dil·(kern − 1) + outputPadding + 1
+    /// (§11). It inverts <see cref="OutputSize"/>: a convolution with the same settings maps this length back to
+    /// <paramref name="input"/>, and outputPadding ∈ [0, stride) picks one of the stride lengths that do.
+    /// </summary>
+    public static int TransposedOutputSize(int input, int kernel, int stride = 1, int padding = 0, int outputPadding = 0, int dilation = 1) =>
+        (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
 }

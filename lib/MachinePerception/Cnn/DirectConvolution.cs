@@ -1,3 +1,5 @@
+using MachinePerception.Backends;
+
 namespace MachinePerception.Cnn;
 
 /// <summary>
@@ -56,8 +58,33 @@ public static class DirectConvolution
     public static int OutputSize(int input, int kernel, int stride = 1, int padding = 0, int dilation = 1)
     {
         int span = input + 2 * padding - dilation * (kernel - 1) - 1;
-        if (stride < 1 || span < 0)
+        if (stride < 1 || span < 0 || kernel < 1 || dilation < 1 || padding < 0)
             throw new ArgumentException($"DirectConvolution.OutputSize: no output for in {input}, pad {padding}, dil {dilation}, kern {kernel}, stride {stride}");
-        return span / stride + 1;
+        return ConvGeometry.OutputSize(input, kernel, stride, padding, dilation);
+    }
+
+    /// <summary>
+    /// The output length (in − 1)·stride − 2·pad + dil·(kern − 1) + outputPadding + 1 of a transposed convolution (§11):
+    /// the length that a convolution with the same settings maps back to <paramref name="input"/>.
+    /// </summary>
+    public static int TransposedOutputSize(int input, int kernel, int stride = 1, int padding = 0, int outputPadding = 0, int dilation = 1)
+    {
+        int size = ConvGeometry.TransposedOutputSize(input, kernel, stride, padding, outputPadding, dilation);
+        if (input < 1 || stride < 1 || kernel < 1 || dilation < 1 || padding < 0 || outputPadding < 0 || outputPadding >= stride || size < 1)
+            throw new ArgumentException($"DirectConvolution.TransposedOutputSize: no output for in {input}, kern {kernel}, stride {stride}, pad {padding}, " +
+                $"output padding {outputPadding} (must be in [0, stride)), dil {dilation}");
+        return size;
+    }
+
+    /// <summary>
+    /// The number of window positions along one axis, counted one by one: the window starts at −pad, −pad + stride, …
+    /// and counts while its last tap, start + dil·(kern − 1), still lies inside the padded input. An independent check
+    /// of <see cref="OutputSize"/>'s formula.
+    /// </summary>
+    public static int CountWindowPositions(int input, int kernel, int stride = 1, int padding = 0, int dilation = 1)
+    {
+        int count = 0;
+        for (int start = -padding; start + dilation * (kernel - 1) <= input - 1 + padding; start += stride) count++;
+        return count;
     }
 }

@@ -61,9 +61,21 @@ public static partial class LatentSpace
     {
         if (codes.Rank != 2 || codes.Shape[1] != model.LatentSize)
             throw new ArgumentException($"LatentSpace.RoundTripDrift: expected codes [M, {model.LatentSize}], got {codes.Shape}");
+        return RoundTripDrift(model.Decode, model.Encode, codes);
+    }
+
+    /// <summary>
+    /// The same for any decoder g and encoder f, e.g. a VAE's decoder and the mean of its encoder
+    /// (<c>z => vae.Decode(z)</c>, <c>x => vae.Encode(x).Mean</c>), so that two kinds of model are measured alike.
+    /// </summary>
+    public static double[] RoundTripDrift(Func<Tensor, Tensor> decode, Func<Tensor, Tensor> encode, Tensor codes)
+    {
+        if (codes.Rank != 2) throw new ArgumentException($"LatentSpace.RoundTripDrift: expected codes [M, k], got {codes.Shape}");
         using var _ = Autodiff.Autograd.NoGrad();
         var z = codes.ToDoubleArray();
-        var again = model.Encode(model.Decode(codes)).ToDoubleArray();
+        var again = encode(decode(codes)).ToDoubleArray();
+        if (again.Length != z.Length)
+            throw new ArgumentException($"LatentSpace.RoundTripDrift: the encoder returned {again.Length} numbers for codes {codes.Shape}");
         int m = codes.Shape[0], k = codes.Shape[1];
         var drift = new double[m];
         for (int i = 0; i < m; i++)

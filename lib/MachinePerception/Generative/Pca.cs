@@ -22,14 +22,16 @@ public sealed class Pca
     /// <summary>All D eigenvalues of the covariance (the variance along each principal direction), descending.</summary>
     public double[] Eigenvalues { get; }
 
-    /// <summary>C = X̃ᵀX̃ / N [D, D], the covariance of the examples (divided by N, as in the error identity Σ_{i>k} λᵢ).</summary>
-    public Matrix<double> Covariance { get; }
+    /// <summary>C = X̃ᵀX̃ / N [D, D], the covariance of the examples (divided by N, as in the error identity Σ_{i>k} λᵢ); formed on first use.</summary>
+    public Matrix<double> Covariance => covariance.Value;
+
+    readonly Lazy<Matrix<double>> covariance;
 
     public int Dimension => Mean.Length;
     public int Rank => Components.ColumnCount;
 
-    Pca(double[] mean, Matrix<double> components, double[] eigenvalues, Matrix<double> covariance) =>
-        (Mean, Components, Eigenvalues, Covariance) = (mean, components, eigenvalues, covariance);
+    Pca(double[] mean, Matrix<double> components, double[] eigenvalues, Func<Matrix<double>> covariance) =>
+        (Mean, Components, Eigenvalues, this.covariance) = (mean, components, eigenvalues, new Lazy<Matrix<double>>(covariance));
 
     /// <summary>
     /// Fits PCA to examples [N, D] (or [N, …], flattened per example) from the covariance: C = X̃ᵀX̃ / N is formed
@@ -44,7 +46,7 @@ public sealed class Pca
         int d = mean.Length, n = data.Shape[0];
         var c = Matrix<double>.Build.Dense(d, d, (i, j) => cov[i * d + j] / n);
         var svd = c.Svd(computeVectors: true);
-        return new Pca(mean, svd.U.SubMatrix(0, d, 0, k), svd.S.ToArray(), c);
+        return new Pca(mean, svd.U.SubMatrix(0, d, 0, k), svd.S.ToArray(), () => c);
     }
 
     /// <summary>
@@ -59,7 +61,34 @@ public sealed class Pca
         var svd = centred.Svd(computeVectors: true);
         var eigenvalues = new double[d]; // with N < D the last D − N eigenvalues are 0
         for (int i = 0; i < svd.S.Count; i++) eigenvalues[i] = svd.S[i] * svd.S[i] / n;
-        return new Pca(mean, svd.VT.SubMatrix(0, k, 0, d).Transpose(), eigenvalues, centred.TransposeThisAndMultiply(centred) / n);
+        return new Pca(mean, svd.VT.SubMatrix(0, k, 0, d).Transpose(), eigenvalues, () => centred.TransposeThisAndMultiply(centred) / n);
+    }
+
+    /// <summary>
+    /// The same PCA from the N×N Gram matrix G = X̃X̃ᵀ, for fewer examples than dimensions (the body meshes of §9.3: N = 200
+    /// people, D = 3V ≈ 4,000 coordinates). If G v = s² v then X̃ᵀX̃ (X̃ᵀv) = s² (X̃ᵀv): the principal directions are
+    /// u = X̃ᵀv / s and λ = s² / N. N×N work instead of D×D; the last D − N eigenvalues are 0.
+    /// </summary>
+    public static Pca FitByGram(Tensor data, int k)
+    {
+        var (x, mean) = Centre("Pca.FitByGram", data, k);
+        int n = data.Shape[0], d = mean.Length;
+        if (k > n) throw new ArgumentException($"Pca.FitByGram: k = {k} directions from only N = {n} examples");
+        var xt = Tensor.FromArray(x, n, d);
+        var g = Op.MatMul(xt, xt, transB: true).ToDoubleArray(); // X̃X̃ᵀ [N, N]
+        var gram = Matrix<double>.Build.Dense(n, n, (i, j) => 0.5 * (g[i * n + j] + g[j * n + i]));
+        var evd = gram.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        var order = Enumerable.Range(0, n).OrderByDescending(i => evd.EigenValues[i].Real).ToArray();
+        var eigenvalues = new double[d];
+        for (int i = 0; i < n; i++) eigenvalues[i] = Math.Max(0, evd.EigenValues[order[i]].Real) / n;
+        var v = Matrix<double>.Build.Dense(n, k, (i, j) => evd.EigenVectors[i, order[j]]);
+        var u = Op.MatMul(xt, Tensor.FromArray(v.ToArray()), transA: true).ToDoubleArray(); // X̃ᵀ V [D, k]
+        var components = Matrix<double>.Build.Dense(d, k, (i, j) => u[i * k + j] / Math.Sqrt(eigenvalues[j] * n));
+        return new Pca(mean, components, eigenvalues, () =>
+        {
+            var centred = Matrix<double>.Build.Dense(n, d, (i, j) => x[i * d + j]);
+            return centred.TransposeThisAndMultiply(centred) / n;
+        });
     }
 
     static (double[] Centred, double[] Mean) Centre(string op, Tensor data, int k)
@@ -86,6 +115,13 @@ public sealed class Pca
     {
         var projected = Op.MatMul(Encode(x), ComponentsTensor(), transB: true) + Tensor.FromArray(Mean, Dimension); // [N, D]
         return Op.Reshape(projected, x.Shape.ToArray());
+    }
+
+    /// <summary>The same PCA keeping only its first <paramref name="k"/> ≤ <see cref="Rank"/> directions, without refitting.</summary>
+    public Pca Truncate(int k)
+    {
+        if (k < 1 || k > Rank) throw new ArgumentException($"Pca.Truncate: k = {k} directions requested, but this PCA has {Rank}");
+        return new Pca(Mean, Components.SubMatrix(0, Dimension, 0, k), Eigenvalues, () => Covariance);
     }
 
     /// <summary>Σ_{i>k} λᵢ: the expected squared reconstruction error per example of the rank-k projection.</summary>

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Numerics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Generative;
@@ -34,12 +35,6 @@ public static class PrincipalAngles
     static Matrix<double> Orthonormal(Matrix<double> basis) =>
         basis.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
 
-    /// <summary>A [rows, cols] tensor as a MathNet matrix (float64).</summary>
-    public static Matrix<double> ToMatrix(Tensor t)
-    {
-        if (t.Rank != 2) throw new ArgumentException($"PrincipalAngles.ToMatrix: expected a matrix [rows, cols], got {t.Shape}");
-        var v = t.ToDoubleArray();
-        int cols = t.Shape[1];
-        return Matrix<double>.Build.Dense(t.Shape[0], cols, (i, j) => v[i * cols + j]);
-    }
+    /// <summary>A [rows, cols] tensor as a MathNet matrix (float64); the same as <see cref="MatrixConversion.ToMatrix"/>.</summary>
+    public static Matrix<double> ToMatrix(Tensor t) => t.ToMatrix();
 }

@@ -1,5 +1,6 @@
 using MachinePerception.Autodiff;
 using MachinePerception.Data;
+using MachinePerception.Nn;
 using MachinePerception.Ops;
 using MachinePerception.Optim;
 using MachinePerception.Tensors;
@@ -67,6 +68,48 @@ public static class VaeTraining
             kl += terms.Kl.Item() * size;
         }
         return new VaeScores(loss / n, reconstruction / n, kl / n);
+    }
+
+    /// <summary>
+    /// The importance-weighted estimate of log p(x) of each image (Burda, Grosse &amp; Salakhutdinov, 2016):
+    /// log (1/K) Σ_k p(x | z_k) p(z_k) / q(z_k | x) with z_1 … z_K ~ q(z | x). For K = 1 its expectation is the ELBO; as K
+    /// grows it rises towards log p(x), and for every K its expectation is still a lower bound on log p(x). Images [N, D] as
+    /// for <see cref="Evaluate"/>; returns one value per image, in nats. The −½ log 2π of p(z) and q(z | x) cancel.
+    /// </summary>
+    public static double[] ImportanceWeightedLogLikelihood(Vae model, Tensor images, int samples, Rng rng, int[]? labels = null)
+    {
+        if (samples < 1) throw new ArgumentException($"VaeTraining.ImportanceWeightedLogLikelihood: K = {samples} samples must be ≥ 1");
+        if (images.Rank != 2 || images.Shape[1] != model.InputSize)
+            throw new ArgumentException($"VaeTraining.ImportanceWeightedLogLikelihood: expected images [N, {model.InputSize}], got {images.Shape}");
+        int n = images.Shape[0], j = model.LatentSize;
+        using var _ = Autograd.NoGrad();
+        var (mean, logVariance) = model.Encode(images, labels);                                         // [N, J] each
+        var logVar = logVariance.ToDoubleArray();
+        var result = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var eps = rng.Normal([samples, j], dtype: model.DType);                                       // [K, J]
+            var z = Op.Slice(mean, 0, i, 1) + Op.Exp(Op.Slice(logVariance, 0, i, 1) * 0.5) * eps;        // z_k = μ + σ ε_k
+            var logits = model.Decoder.Forward(z, labels is null ? null : Enumerable.Repeat(labels[i], samples).ToArray()); // [K, D]
+            var target = Op.BroadcastTo(Op.Slice(images, 0, i, 1), logits.Shape);
+            var bce = Op.Sum(Losses.BceWithLogits(logits, target, Reduction.None), 1).ToDoubleArray();   // −log p(x | z_k)   [K]
+            var zs = z.ToDoubleArray();
+            var es = eps.ToDoubleArray();
+            var logWeights = new double[samples];
+            for (int k = 0; k < samples; k++)
+            {
+                double logPrior = 0, logPosterior = 0;
+                for (int c = 0; c < j; c++)
+                {
+                    logPrior -= 0.5 * zs[k * j + c] * zs[k * j + c];                                     // log N(z; 0, I)
+                    logPosterior -= 0.5 * es[k * j + c] * es[k * j + c] + 0.5 * logVar[i * j + c];      // log N(z; μ, σ²)
+                }
+                logWeights[k] = -bce[k] + logPrior - logPosterior;
+            }
+            double top = logWeights.Max();
+            result[i] = top + Math.Log(logWeights.Sum(w => Math.Exp(w - top))) - Math.Log(samples);      // log-sum-exp − log K
+        }
+        return result;
     }
 
     /// <summary>The posterior means μ [N, J] of all images, in batches, without gradients (the codes used at inference).</summary>

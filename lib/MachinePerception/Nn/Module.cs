@@ -52,6 +52,7 @@ public abstract class Module
     /// <summary>The registered parameter <paramref name="name"/>, or null (optional parameters such as a bias).</summary>
     protected Tensor? TryParameter(string name)
     {
+        // a layer owns one to four parameters: scanning them is cheaper than hashing the name
         foreach (var (n, p) in parameters) if (n == name) return p;
         return null;
     }

@@ -103,7 +103,8 @@ public static partial class Op
     /// Transposed convolution (§11, "learnable upsampling"): the adjoint of <see cref="Conv2d"/> with the same weight,
     /// so ⟨conv2d(z, w), x⟩ = ⟨z, convtranspose2d(x, w)⟩. Each input pixel adds a copy of the kernel, weighted by its
     /// value, into the output; copies overlap and sum. x [N, Cin, H, W], w [Cin, Cout/groups, KH, KW], bias [Cout] →
-    /// y [N, Cout, Hout, Wout] with Hout = (H − 1)·stride − 2·pad + dil·(KH − 1) + outputPadding + 1.
+    /// y [N, Cout, Hout, Wout] with Hout = (H − 1)·stride − 2·pad + dil·(KH − 1) + outputPadding + 1
+    /// (<see cref="ConvGeometry.TransposedOutputSize"/>).
     /// outputPadding (&lt; stride) picks among the output sizes that a stride-s convolution maps to the same H.
     /// </summary>
     public static Tensor ConvTranspose2d(Tensor x, Tensor w, Tensor? bias = null, Size2d? stride = null, Size2d? padding = null,
@@ -289,8 +290,8 @@ public static partial class Op
         CheckSettings(op, x, w, stride, padding, dilation);
         if (outputPadding.H < 0 || outputPadding.W < 0 || outputPadding.H >= stride.H || outputPadding.W >= stride.W)
             throw new ArgumentException($"{op}: output padding {Dims(outputPadding.H, outputPadding.W, oneD)} must be ≥ 0 and smaller than the stride {Dims(stride.H, stride.W, oneD)} (x {x}, weight {w})");
-        int outH = (h - 1) * stride.H - 2 * padding.H + dilation.H * (kh - 1) + outputPadding.H + 1;
-        int outW = (wd - 1) * stride.W - 2 * padding.W + dilation.W * (kw - 1) + outputPadding.W + 1;
+        int outH = ConvGeometry.TransposedOutputSize(h, kh, stride.H, padding.H, outputPadding.H, dilation.H);
+        int outW = ConvGeometry.TransposedOutputSize(wd, kw, stride.W, padding.W, outputPadding.W, dilation.W);
         if (outH < 1 || outW < 1)
             throw new ArgumentException($"{op}: the output would be {Dims(outH, outW, oneD)}: padding {Dims(padding.H, padding.W, oneD)} is too large for x {x} and weight {w}");
         var g = new ConvGeometry(x[0], cout, outH, outW, kh, kw, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W);

@@ -9,9 +9,11 @@ namespace MachinePerception.Optim;
 public static class Trajectory
 {
     /// <summary>
-    /// <paramref name="steps"/> updates from <see cref="TestFunction.Start"/>; returns the start and every iterate.
-    /// <see cref="Nesterov"/> runs in its literal form (gradient at θ + αv, parameters hold θ), the others with
-    /// <see cref="Optimizer.Step()"/>.
+    /// <paramref name="steps"/> updates from <see cref="TestFunction.Start"/>; returns the start and every iterate θ.
+    /// Every optimizer takes <see cref="Optimizer.Step()"/> after a backward pass, except a <see cref="Nesterov"/> built
+    /// with <see cref="NesterovForm.LookAheadClosure"/>, which takes Step(loss) (the gradient at θ + αv). For
+    /// <see cref="NesterovForm.ShiftedParameters"/> the parameters hold θ + αv, and the path records θ = φ − αv
+    /// (<see cref="Nesterov.Theta"/>): both forms trace the same θ path.
     /// </summary>
     public static IReadOnlyList<(double X, double Y)> Run(TestFunction f, Func<Tensor[], Optimizer> make, int steps)
     {
@@ -20,14 +22,14 @@ public static class Trajectory
         var path = new List<(double X, double Y)> { f.Start };
         for (int t = 0; t < steps; t++)
         {
-            if (optimizer is Nesterov nesterov) nesterov.Step(() => f.Loss(theta));
+            if (optimizer is Nesterov { Form: NesterovForm.LookAheadClosure } closureForm) closureForm.Step(() => f.Loss(theta));
             else
             {
                 optimizer.ZeroGrad();
                 f.Loss(theta).Backward();
                 optimizer.Step();
             }
-            var p = theta.ToDoubleArray();
+            var p = (optimizer is Nesterov nesterov ? nesterov.Theta(0) : theta).ToDoubleArray();
             path.Add((p[0], p[1]));
         }
         return path;

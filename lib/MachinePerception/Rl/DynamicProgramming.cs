@@ -198,17 +198,20 @@ public static class DynamicProgramming
     }
 
     /// <summary>
-    /// Policy iteration (§7.1): evaluate π exactly, improve it greedily, repeat until the policy is stable. It starts
-    /// from the equiprobable random policy (for γ = 1 an arbitrary deterministic policy may never terminate, and its
-    /// value would be infinite). A state keeps its action unless another is better by more than 1e-9, so two
+    /// Policy iteration (§7.1): evaluate π exactly, improve it greedily, repeat until the policy is stable. By default it
+    /// starts from the greedy policy of the equiprobable random policy's values (for γ = 1 an arbitrary deterministic
+    /// policy may never terminate, and its value would be infinite); with γ &lt; 1 any <paramref name="initialPolicy"/>
+    /// (one action per state) will do. A state keeps its action unless another is better by more than 1e-9, so two
     /// equally good actions cannot make the loop cycle.
     /// </summary>
-    public static PolicyIterationResult PolicyIteration(FiniteMdp m, int maxIterations = 1000)
+    public static PolicyIterationResult PolicyIteration(FiniteMdp m, int maxIterations = 1000, int[]? initialPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(m);
-        var v = EvaluatePolicyExact(m, m.UniformPolicy());
-        int[] pi = Greedy(m, v);
+        if (initialPolicy is not null && (initialPolicy.Length != m.States || initialPolicy.Any(a => a < 0 || a >= m.Actions)))
+            throw new ArgumentException($"DynamicProgramming.PolicyIteration: the initial policy must give one action in 0 … {m.Actions - 1} for each of the {m.States} states");
+        int[] pi = initialPolicy is not null ? (int[])initialPolicy.Clone() : Greedy(m, EvaluatePolicyExact(m, m.UniformPolicy()));
         var history = new List<int[]> { pi };
+        double[] v;
         for (int it = 1; it <= maxIterations; it++)
         {
             v = EvaluatePolicyExact(m, m.DeterministicPolicy(pi));

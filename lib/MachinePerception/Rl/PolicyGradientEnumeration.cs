@@ -114,16 +114,17 @@ public static class PolicyGradientEnumeration
 
     /// <summary>
     /// The score-function estimator of one trajectory: Σ_t ∇_θ log π_θ(a_t | s_t) · w_t with w_t = R(τ) (the summary's form)
-    /// or w_t = Σ_{t′ ≥ t} γ^{t′} r_{t′} (<paramref name="rewardToGo"/>). Flattened like θ.
+    /// or w_t = Σ_{t′ ≥ t} γ^{t′} r_{t′} (<paramref name="rewardToGo"/>), less a baseline b(t, s_t, a_t) if one is given
+    /// (a valid baseline ignores its last argument, the action). Flattened like θ.
     /// </summary>
-    public static double[] Estimator(FiniteMdp m, double[,] pi, FiniteTrajectory tau, bool rewardToGo)
+    public static double[] Estimator(FiniteMdp m, double[,] pi, FiniteTrajectory tau, bool rewardToGo, Func<int, int, int, double>? baseline = null)
     {
         var g = new double[m.States * m.Actions];
         double whole = tau.Return(m.Gamma);
         for (int t = 0; t < tau.States.Length; t++)
         {
             int s = tau.States[t];
-            double w = rewardToGo ? tau.RewardToGo(t, m.Gamma) : whole;
+            double w = (rewardToGo ? tau.RewardToGo(t, m.Gamma) : whole) - (baseline?.Invoke(t, s, tau.Actions[t]) ?? 0);
             for (int b = 0; b < m.Actions; b++) g[s * m.Actions + b] += w * ((b == tau.Actions[t] ? 1 : 0) - pi[s, b]);
         }
         return g;
@@ -141,8 +142,9 @@ public static class PolicyGradientEnumeration
         return g;
     }
 
-    /// <summary>E_τ of <see cref="Estimator"/>, enumerated exactly: Σ_τ p_θ(τ) g(τ).</summary>
-    public static double[] ScoreFunctionExpectation(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta, bool rewardToGo)
+    /// <summary>E_τ of <see cref="Estimator"/> (with the optional baseline b(t, s_t, a_t)), enumerated exactly: Σ_τ p_θ(τ) g(τ).</summary>
+    public static double[] ScoreFunctionExpectation(FiniteMdp m, IReadOnlyList<FiniteTrajectory> trajectories, double[,] theta, bool rewardToGo,
+                                                    Func<int, int, int, double>? baseline = null)
     {
         CheckTheta(m, theta, "PolicyGradientEnumeration.ScoreFunctionExpectation");
         var pi = SoftmaxPolicy(theta);
@@ -150,7 +152,7 @@ public static class PolicyGradientEnumeration
         foreach (var tau in trajectories)
         {
             double p = tau.DynamicsProbability * PolicyProbability(pi, tau);
-            var g = Estimator(m, pi, tau, rewardToGo);
+            var g = Estimator(m, pi, tau, rewardToGo, baseline);
             for (int i = 0; i < total.Length; i++) total[i] += p * g[i];
         }
         return total;

@@ -41,6 +41,25 @@ public static class AutodiffBptt
         return loss;
     }
 
+    /// <summary>
+    /// The loss unrolled in chunks of κ steps, the state carried from chunk to chunk but detached at each boundary: the
+    /// gradient of L_t reaches back only to the start of its chunk. Training with <see cref="RecurrentTraining.TruncatedBptt"/>
+    /// takes one update per chunk; with the weights held fixed, the sum of those chunk gradients is this loss's gradient.
+    /// </summary>
+    public static Tensor ChunkedLoss(RnnCell cell, Linear readout, Tensor xs, Tensor ys, Tensor h0, int window)
+    {
+        if (window < 1) throw new ArgumentException($"AutodiffBptt.ChunkedLoss: window κ = {window} must be ≥ 1");
+        var loss = Tensor.Zeros([], xs.DType);
+        var h = h0;
+        for (int t = 0; t < xs.Shape[0]; t++)
+        {
+            if (t % window == 0) h = h.Detach();                                   // a chunk starts: cut the graph
+            h = cell.Forward(Op.Index(xs, 0, t), h);
+            loss += StepLoss(readout, h, Op.Index(ys, 0, t));
+        }
+        return loss;
+    }
+
     // L_t = ½‖W_hy h_t − y_t‖², summed over the batch
     static Tensor StepLoss(Linear readout, Tensor h, Tensor y) => 0.5 * Op.Sum(Op.Square(readout.Forward(h) - y));
 }

@@ -1,5 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Basics;
 using MachinePerception.Nn;
+using MachinePerception.Numerics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Rnn;
@@ -13,11 +15,8 @@ public sealed record RnnWeights(Matrix<double> Whh, Matrix<double> Wxh, Vector<d
     public static RnnWeights From(RnnCell cell, Linear readout)
     {
         if (readout.Bias is not null) throw new ArgumentException("RnnWeights.From: the read-out ŷ_t = W_hy h_t has no bias; build the Linear with bias: false");
-        return new(ToMatrix(cell.W_hh), ToMatrix(cell.W_xh), Vector<double>.Build.DenseOfArray(cell.B.ToDoubleArray()), ToMatrix(readout.Weight));
+        return new(cell.W_hh.ToMatrix(), cell.W_xh.ToMatrix(), Vector<double>.Build.DenseOfArray(cell.B.ToDoubleArray()), readout.Weight.ToMatrix());
     }
-
-    static Matrix<double> ToMatrix(Tensor t) =>
-        Matrix<double>.Build.Dense(t.Shape[0], t.Shape[1], (i, j) => t.ToDoubleArray()[i * t.Shape[1] + j]);
 }
 
 /// <summary>A forward pass kept for BPTT: pre-activations a_t and states h_t, index 0 = h₀ (a₀ unused), 1 … T the steps.</summary>
@@ -38,7 +37,7 @@ public sealed record RnnGradients(Matrix<double> Whh, Matrix<double> Wxh, Vector
 /// </summary>
 public static class ExplicitBptt
 {
-    static double TanhPrime(double a) { double t = Math.Tanh(a); return 1 - t * t; }
+    static double TanhPrime(double a) => ActivationTable.Tanh.Derivative(a);
 
     /// <summary>h₁ … h_T from h₀ for inputs x₁ … x_T.</summary>
     public static RnnTrajectory Forward(RnnWeights w, IReadOnlyList<Vector<double>> xs, Vector<double> h0)
@@ -95,11 +94,16 @@ public static class ExplicitBptt
     }
 
     /// <summary>
-    /// ∂L/∂W as the explicit double sum over t and k ≤ t. With a <paramref name="window"/> κ only the last κ
-    /// terms k = t−κ+1 … t are kept for each t: truncated BPTT as the summary defines it.
+    /// ∂L/∂W as the explicit double sum over t and k ≤ t. With a <paramref name="window"/> κ only part of the inner sum is
+    /// kept. Sliding (the default): the last κ terms k = t−κ+1 … t for every t, truncated BPTT as the summary defines it.
+    /// <paramref name="chunked"/>: the sequence is cut into chunks of κ steps and each L_t keeps the terms k from the
+    /// start of its own chunk to t (between 1 and κ of them), which is what training chunk by chunk with a detached
+    /// carried state computes.
     /// </summary>
-    public static RnnGradients Gradient(RnnWeights w, IReadOnlyList<Vector<double>> xs, IReadOnlyList<Vector<double>> ys, Vector<double> h0, int? window = null)
+    public static RnnGradients Gradient(RnnWeights w, IReadOnlyList<Vector<double>> xs, IReadOnlyList<Vector<double>> ys, Vector<double> h0, int? window = null,
+                                        bool chunked = false)
     {
+        if (chunked && window is null) throw new ArgumentException("ExplicitBptt.Gradient: chunked truncation needs a window κ");
         if (xs.Count != ys.Count) throw new ArgumentException($"ExplicitBptt.Gradient: {xs.Count} inputs but {ys.Count} targets");
         if (window is < 1) throw new ArgumentException($"ExplicitBptt.Gradient: window κ = {window} must be ≥ 1");
         var r = Forward(w, xs, h0);
@@ -113,7 +117,7 @@ public static class ExplicitBptt
             var e = w.Why * r.H[t] - ys[t - 1];                 // ∂L_t/∂ŷ_t
             dWhy += e.OuterProduct(r.H[t]);
             var dLdh = w.Why.TransposeThisAndMultiply(e);       // ∂L_t/∂h_t (as a column)
-            int first = window is int kappa ? Math.Max(1, t - kappa + 1) : 1;
+            int first = window is not int kappa ? 1 : chunked ? (t - 1) / kappa * kappa + 1 : Math.Max(1, t - kappa + 1);
             for (int k = first; k <= t; k++)
             {
                 // (∂h_t/∂h_k)ᵀ ∂L_t/∂h_t, then the immediate derivative of h_k = tanh(a_k): ∂⁺h_k/∂a_k = diag f′(a_k)

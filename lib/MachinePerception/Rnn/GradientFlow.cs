@@ -1,4 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Autodiff;
+using MachinePerception.Basics;
+using MachinePerception.Numerics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Rnn;
@@ -31,6 +34,43 @@ public static class GradientFlow
         return q * Matrix<double>.Build.DiagonalOfDiagonalArray(eigenvalues) * q.Transpose();
     }
 
+    /// <summary>
+    /// ‖∂h_T/∂s_k‖ (spectral norm) for k = 0 … T−1 on one sequence xs [T, 1, input] through a trained engine model, by
+    /// autodiff: s_k is the state after step k, h_k for the vanilla cell and (h_k, c_k) for an LSTM, whose error also
+    /// flows back along the cell state. Index k of the result holds T − k steps of distance. Each Jacobian comes from
+    /// one backward pass: the rest of the sequence runs on n copies of the state (n hidden units) and copy m is seeded
+    /// with the m-th unit of h_T, so the gradient of copy m is row m.
+    /// </summary>
+    public static double[] StateSensitivity(RecurrentRegressor model, Tensor xs)
+    {
+        if (xs.Rank != 3 || xs.Shape[1] != 1)
+            throw new ArgumentException($"GradientFlow.StateSensitivity: xs must be one sequence [T, 1, input], got {xs.Shape}");
+        int length = xs.Shape[0];
+        var states = new RecurrentState[length];
+        var state = model.InitialState(1);
+        using (Autograd.NoGrad())
+            for (int t = 0; t < length; t++)
+            {
+                states[t] = state;                                                           // s_t, before step t + 1
+                state = model.Run(Ops.Op.Slice(xs, 0, t, 1), state).Last;
+            }
+        int n = state.H.Shape[1];
+        var seed = Tensor.Eye(n, xs.DType);
+        var norms = new double[length];
+        for (int k = 0; k < length; k++)
+        {
+            Tensor Copies(Tensor v) => Ops.Op.Concat(Enumerable.Repeat(v, n).ToArray(), 0).Detach().Clone().RequireGrad();   // [n, hidden]
+            var h = Copies(states[k].H);
+            var c = states[k].C is { } ck ? Copies(ck) : null;
+            var rest = Ops.Op.Concat(Enumerable.Repeat(Ops.Op.Slice(xs, 0, k, length - k), n).ToArray(), 1);                   // [T − k, n, input]
+            var last = model.Run(rest, new RecurrentState(h, c)).Hidden[^1];                                                    // h_T of each copy [n, hidden]
+            var grads = Autograd.Grad([Ops.Op.Sum(last * seed)], c is null ? [h] : [h, c]);
+            var rows = grads.Select(g => g!.To(DType.Float64).ToMatrix()).ToArray();
+            norms[k] = (rows.Length == 1 ? rows[0] : rows[0].Append(rows[1])).L2Norm();                                       // [n, n] or [n, 2n]
+        }
+        return norms;
+    }
+
     /// <summary>‖∂h_t/∂h_k‖ for t = k+1 … T along a trajectory (index j holds t − k = j + 1).</summary>
     public static double[] JacobianNorms(RnnWeights w, RnnTrajectory r, int k = 0)
     {
@@ -48,7 +88,7 @@ public static class GradientFlow
     public static double MaxDerivative(RnnTrajectory r, int k = 0)
     {
         double g = 0;
-        for (int i = k + 1; i <= r.Length; i++) g = Math.Max(g, r.A[i].Map(a => 1 - Math.Tanh(a) * Math.Tanh(a)).AbsoluteMaximum());
+        for (int i = k + 1; i <= r.Length; i++) g = Math.Max(g, r.A[i].Map(ActivationTable.Tanh.Derivative).AbsoluteMaximum());
         return g;
     }
 

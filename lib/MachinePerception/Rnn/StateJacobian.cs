@@ -1,4 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Basics;
+using MachinePerception.Tensors;
 
 namespace MachinePerception.Rnn;
 
@@ -22,7 +24,7 @@ public static class StateJacobian
         var m = Matrix<double>.Build.Dense(n, n * n);
         for (int i = 0; i < n; i++)
         {
-            double t = Math.Tanh(r.A[k][i]), slope = 1 - t * t;
+            double slope = ActivationTable.Tanh.Derivative(r.A[k][i]);
             for (int j = 0; j < n; j++) m[i, i * n + j] = slope * r.H[k - 1][j];
         }
         return m;
@@ -34,6 +36,26 @@ public static class StateJacobian
         CheckStep(r, t, "StateJacobian.ByRecursion");
         var j = Matrix<double>.Build.Dense(w.Hidden, w.Hidden * w.Hidden);
         for (int k = 1; k <= t; k++) j = Immediate(w, r, k) + ExplicitBptt.StepJacobian(w, r, k) * j;
+        return j;
+    }
+
+    /// <summary>
+    /// Randomized truncation (Tallec &amp; Ollivier, 2018): the recursion with each carried term kept with probability
+    /// <paramref name="keep"/> and then divided by it, z_t = ∂⁺h_t/∂W + ξ_t (∂h_t/∂h_{t−1}) z_{t−1} with ξ_t = 1/keep or 0.
+    /// One draw costs less on average (the chain is cut at the first ξ = 0) and its expectation is the full
+    /// ∂h_t/∂W_hh: by induction, E z_t = ∂⁺h_t/∂W + E[ξ_t] (∂h_t/∂h_{t−1}) E z_{t−1}, since ξ_t is drawn independently.
+    /// Regular truncation instead cuts at a fixed depth and is biased.
+    /// </summary>
+    public static Matrix<double> RandomizedRecursion(RnnWeights w, RnnTrajectory r, int t, double keep, Rng rng)
+    {
+        CheckStep(r, t, "StateJacobian.RandomizedRecursion");
+        if (!(keep > 0 && keep <= 1)) throw new ArgumentException($"StateJacobian.RandomizedRecursion: keep probability {keep} must be in (0, 1]");
+        var j = Matrix<double>.Build.Dense(w.Hidden, w.Hidden * w.Hidden);
+        for (int k = 1; k <= t; k++)
+        {
+            double xi = rng.NextDouble() < keep ? 1 / keep : 0;
+            j = Immediate(w, r, k) + xi * (ExplicitBptt.StepJacobian(w, r, k) * j);
+        }
         return j;
     }
 

@@ -70,19 +70,32 @@ public sealed partial class Tensor
 
     public static Tensor Ones(Shape shape, DType dtype = DType.Float32, Device device = Device.Cpu) => Full(shape, 1, dtype, device);
 
+    /// <summary>A rank-0 tensor (shape []) holding one value: the only factory that makes one from a number.</summary>
     public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full(new Shape(), value, dtype);
 
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape, t.DType, t.Device);
     public static Tensor OnesLike(Tensor t) => Ones(t.Shape, t.DType, t.Device);
     public static Tensor FullLike(Tensor t, double value) => Full(t.Shape, value, t.DType, t.Device);
 
-    /// <summary>Wraps a copy of <paramref name="data"/> as a float32 tensor of the given shape (default: 1-D).</summary>
+    /// <summary>
+    /// Wraps a copy of <paramref name="data"/> as a float32 tensor of the given shape; without a shape it is 1-D,
+    /// [data.Length], whatever the length (<c>FromArray([1f])</c> has shape [1]). A rank-0 tensor comes from
+    /// <see cref="Scalar"/>.
+    /// </summary>
     public static Tensor FromArray(float[] data, params int[] shape) =>
-        new(shape.Length == 0 && data.Length != 1 ? new Shape(data.Length) : new Shape(shape), new CpuStorage<float>((float[])data.Clone()));
+        new(ShapeOf("FromArray", data.Length, shape), new CpuStorage<float>((float[])data.Clone()));
 
-    /// <summary>Wraps a copy of <paramref name="data"/> as a float64 tensor of the given shape (default: 1-D).</summary>
+    /// <summary>The same for float64: shape [data.Length] unless a shape is given; rank 0 only through <see cref="Scalar"/>.</summary>
     public static Tensor FromArray(double[] data, params int[] shape) =>
-        new(shape.Length == 0 && data.Length != 1 ? new Shape(data.Length) : new Shape(shape), new CpuStorage<double>((double[])data.Clone()));
+        new(ShapeOf("FromArray", data.Length, shape), new CpuStorage<double>((double[])data.Clone()));
+
+    static Shape ShapeOf(string op, int length, int[] shape)
+    {
+        var s = shape.Length == 0 ? new Shape(length) : new Shape(shape);
+        if (s.Size != length)
+            throw new ArgumentException($"Tensor.{op}: {length} values do not fill the shape {s} ({s.Size} entries)");
+        return s;
+    }
 
     /// <summary>A tensor from a rectangular 2-D array.</summary>
     public static Tensor FromArray(double[,] data, DType dtype = DType.Float64)

@@ -38,6 +38,26 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void The_worst_entry_is_named_by_its_index_before_and_after_the_noise_allowance()
+    {
+        // a backward that is wrong in one entry only, [2, 1]: both measures must point there
+        static Tensor Mask(Tensor like) { var m = Tensor.OnesLike(like).Detach().Clone(); m.AsSpan<double>()[2 * 3 + 1] = 1.001; return m; }
+        var wrong = GradCheck.Run(xs => Sin(xs[0], (g, x) => g * Op.Cos(x) * Mask(x)), [X()]);
+        Assert.False(wrong.Passed, wrong.Summary);
+        Assert.Equal("[2, 1]", wrong.Index);
+        Assert.Equal("[2, 1]", wrong.RawIndex);
+        Assert.Equal(wrong.RawAnalytic, wrong.Analytic);
+
+        // a correct backward: everything within the noise, so the raw worst entry is the one named, with its own numbers
+        var right = GradCheck.Run(xs => Sin(xs[0], (g, x) => g * Op.Cos(x)), [X()]);
+        Assert.True(right.Passed, right.Summary);
+        Assert.Equal(right.RawIndex, right.Index);
+        double expected = Math.Abs(right.RawAnalytic - right.RawNumeric) / (Math.Abs(right.RawAnalytic) + Math.Abs(right.RawNumeric));
+        Assert.Equal(expected, right.RawRelativeError, 12);
+        Assert.Contains($"at input 0 {right.RawIndex}", right.Summary);
+    }
+
+    [Fact]
     public void Float32_inputs_are_refused_with_the_shape_named()
     {
         var e = Assert.Throws<ArgumentException>(() => GradCheck.Run(xs => Op.Sin(xs[0]), [new Rng(1).Normal([2, 5])]));

@@ -80,6 +80,36 @@ public class CnnTests
     }
 
     [Fact]
+    public void Output_size_formula_equals_the_window_positions_counted_one_by_one()
+    {
+        for (int input = 1; input <= 12; input++)
+            for (int kernel = 1; kernel <= 5; kernel++)
+                for (int stride = 1; stride <= 3; stride++)
+                    for (int padding = 0; padding <= 2; padding++)
+                        for (int dilation = 1; dilation <= 3; dilation++)
+                        {
+                            int count = DirectConvolution.CountWindowPositions(input, kernel, stride, padding, dilation);
+                            if (count == 0) Assert.Throws<ArgumentException>(() => DirectConvolution.OutputSize(input, kernel, stride, padding, dilation));
+                            else Assert.Equal(count, DirectConvolution.OutputSize(input, kernel, stride, padding, dilation));
+                        }
+    }
+
+    [Theory]
+    [InlineData(3, 3, 2, 1, 1, 1)]
+    [InlineData(5, 4, 2, 1, 0, 1)]
+    [InlineData(4, 3, 3, 0, 2, 2)]
+    [InlineData(7, 1, 1, 0, 0, 1)]
+    public void Transposed_output_size_matches_the_op_and_convolves_back(int input, int kernel, int stride, int padding, int outputPadding, int dilation)
+    {
+        var y = Op.ConvTranspose2d(Tensor.Zeros(new Shape(1, 1, input, input)), Tensor.Zeros(new Shape(1, 1, kernel, kernel)),
+            stride: stride, padding: padding, outputPadding: outputPadding, dilation: dilation);
+        int size = DirectConvolution.TransposedOutputSize(input, kernel, stride, padding, outputPadding, dilation);
+        Assert.Equal(size, y.Shape[2]);
+        Assert.Equal(input, DirectConvolution.OutputSize(size, kernel, stride, padding, dilation));
+        Assert.Throws<ArgumentException>(() => DirectConvolution.TransposedOutputSize(input, kernel, stride, padding, outputPadding: stride, dilation));
+    }
+
+    [Fact]
     public void Summary_example_differs_only_at_Y_2_1_and_the_short_row()
     {
         var x = Image(SummaryBackpropExample.X).RequireGrad();

@@ -90,6 +90,44 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Labelled_image_grid_is_a_chart_of_the_same_picture_with_a_tick_per_row_and_column()
+    {
+        var images = Tensor.FromArray(Enumerable.Range(0, 6 * 4).Select(i => (i % 4) / 3.0).ToArray(), 6, 1, 2, 2);
+        var plain = Plot.ImageGrid("plain", images, columns: 3, scale: 2);
+        var labelled = Plot.ImageGrid("labelled", images, columns: 3, scale: 2, rowLabels: ["first", "second"], columnLabels: ["a", "b", "c"]);
+        var chart = labelled.Chart!;
+        var trace = chart["data"]![0]!;
+        Assert.Equal("image", trace["type"]!.GetValue<string>());
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(plain.ToPng()!.Bytes), trace["source"]!.GetValue<string>());
+        var layout = chart["layout"]!;
+        Assert.Equal(["first", "second"], layout["yaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["a", "b", "c"], layout["xaxis"]!["ticktext"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // row k's centre in scaled pixels: (gap + k (h + gap) + h/2) · scale = (1 + 3k + 1) · 2
+        Assert.Equal([4.0, 10.0], layout["yaxis"]!["tickvals"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Contains("rows: first, second", labelled.ToString());
+        var e = Assert.Throws<ArgumentException>(() => Plot.ImageGrid("bad", images, columns: 3, rowLabels: ["only one"]));
+        Assert.Contains("1 row labels for 2 rows", e.Message);
+    }
+
+    [Fact]
+    public void Density_panels_put_each_path_on_its_own_axes_with_a_title()
+    {
+        IReadOnlyList<(double X, double Y)> Line(double c) => [(0, 0), (c, c)];
+        var figure = Plot.DensityPanels("panels", (x, y) => x * x + y * y, (-1, 1), (-1, 1), [("first", Line(0.5)), ("second", Line(-0.5)), ("third", Line(0.2))],
+            columns: 2, resolution: 5);
+        var chart = figure.Chart!;
+        var data = chart["data"]!.AsArray();
+        Assert.Equal(6, data.Count);                                          // a surface and a path per panel
+        Assert.Equal(["x", "x", "x2", "x2", "x3", "x3"], data.Select(t => t!["xaxis"]!.GetValue<string>()));
+        Assert.Equal(-0.5, data[3]!["x"]![1]!.GetValue<double>());
+        var layout = chart["layout"]!;
+        Assert.Equal(2, layout["grid"]!["rows"]!.GetValue<int>());
+        Assert.Equal(["first", "second", "third"], layout["annotations"]!.AsArray().Select(a => a!["text"]!.GetValue<string>()));
+        Assert.Equal(1, data.Count(t => t!["showscale"]?.GetValue<bool>() == true));
+        Assert.Throws<ArgumentException>(() => Plot.DensityPanels("none", (x, y) => 0, (-1, 1), (-1, 1), []));
+    }
+
+    [Fact]
     public void Image_grid_places_pixels_where_a_plain_loop_says()
     {
         // Two RGB 2×2 images, one column: image k, channel c, pixel (y, x) has value (k*12 + c*4 + y*2 + x) / 23.
@@ -193,6 +231,49 @@ public sealed class PlotTests : IDisposable
         var json = Plot.Scatter("classes", points, [1, 0, 1, 0], ["cat", "dog"]).FigureJson;
         Assert.Contains("\"name\":\"cat\",\"mode\":\"markers\",\"x\":[1,3]", json);
         Assert.Contains("\"name\":\"dog\",\"mode\":\"markers\",\"x\":[0,2]", json);
+    }
+
+    [Fact]
+    public void Lines_with_markers_mark_every_point_and_keep_gaps()
+    {
+        var json = Plot.Lines("sparse", [("every third", [1.0, double.NaN, double.NaN, 4.0])], markers: true).FigureJson;
+        Assert.Equal("lines+markers", Mode(json));
+        Assert.Contains("\"y\":[1,null,null,4]", json);
+        Assert.Equal("lines", Mode(Plot.Lines("plain", [("a", [1.0, 2.0])]).FigureJson));
+    }
+
+    static string Mode(string figureJson) => System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["data"]![0]!["mode"]!.GetValue<string>();
+
+    static Mesh Box(double w, double h, double d = 0.1) => new([new(0, 0, 0), new(w, 0, 0), new(0, h, 0), new(w, h, d)], [(0, 1, 2), (1, 3, 2)]);
+
+    static double EyeZ(string figureJson) =>
+        System.Text.Json.Nodes.JsonNode.Parse(figureJson)!["layout"]!["scene"]!["camera"]!["eye"]!["z"]!.GetValue<double>();
+
+    [Fact]
+    public void Bodies_sit_side_by_side_and_a_wide_scene_is_seen_from_further_away()
+    {
+        var json = Plot.Bodies("two", [("a", Box(1, 2)), ("b", Box(1, 2))], gap: 0.5).FigureJson;
+        Assert.Contains("\"x\":[0,1,0,1]", json);                     // the first mesh where it is
+        Assert.Contains("\"x\":[1.5,2.5,1.5,2.5]", json);             // the second starts 0.5 after the first ends
+        double single = EyeZ(Plot.Bodies("one", [("a", Box(1.7, 1.8, 0.3))]).FigureJson);     // a body's proportions
+        double wide = EyeZ(Plot.Bodies("row", Enumerable.Range(0, 6).Select(i => ($"{i}", Box(1.7, 1.8, 0.3))).ToList()).FigureJson);
+        double thin = EyeZ(Plot.Bodies("limb", [("arm", Box(0.1, 0.7, 0.1))]).FigureJson);
+        Assert.Equal(2.45, single, 12);                                  // seen from the usual eye
+        Assert.True(wide > 1.2 * single, $"six bodies side by side: eye at z = {wide}, a single body's {single}");
+        Assert.True(thin > 1.1 * single, $"one thin limb (plotly scales its box by the ranges' geometric mean): eye at z = {thin}");
+        var skeleton = new MachinePerception.Body.KinematicTree([-1, 0]);
+        var pose = new Vec3[] { new(0, 0, 0), new(0, 1, 0) };
+        Assert.Equal(2.45, EyeZ(Plot.Skeletons("s", skeleton, [("p", pose)]).FigureJson), 12);
+    }
+
+    [Fact]
+    public void Body_plots_name_what_is_wrong()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Bodies("b", [("a", Box(1, 1))], values: [[1.0, 2.0]]));
+        Assert.StartsWith("Plot.Bodies", e.Message);
+        var skeleton = new MachinePerception.Body.KinematicTree([-1, 0, 1]);
+        e = Assert.Throws<ArgumentException>(() => Plot.Skeletons("s", skeleton, [("p", [new Vec3(0, 0, 0)])]));
+        Assert.Contains("'p' has 1 joints, the tree 3", e.Message);
     }
 
     [Fact]

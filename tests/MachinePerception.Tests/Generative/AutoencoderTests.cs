@@ -191,4 +191,14 @@ public class AutoencoderTests
         e[0] += 1; // a different encoder no longer inverts the decoder
         Assert.Contains(LatentSpace.RoundTripDrift(ae, codes), v => v > 1e-3);
     }
+
+    [Fact]
+    public void Round_trip_drift_of_any_decoder_and_encoder_is_the_rms_change_of_the_code()
+    {
+        // decode doubles the code, encode halves and shifts by 0.3: the code moves by 0.3 in every entry
+        var codes = new Rng(6).Normal([4, 3], dtype: F64);
+        var drift = LatentSpace.RoundTripDrift(z => z * 2.0, x => x * 0.5 + 0.3, codes);
+        Assert.All(drift, v => Assert.Equal(0.3, v, 12));
+        Assert.Throws<ArgumentException>(() => LatentSpace.RoundTripDrift(z => z, x => Op.Slice(x, 1, 0, 2), codes));
+    }
 }

@@ -28,6 +28,19 @@ public class PcaTests
     }
 
     [Fact]
+    public void Gram_route_agrees_with_the_data_svd_when_examples_are_fewer_than_dimensions()
+    {
+        var data = Correlated(12, 30, 2);
+        var a = Pca.FitByGram(data, 5);
+        var b = Pca.FitBySvdOfData(data, 5);
+        for (int i = 0; i < 30; i++) Assert.Equal(b.Eigenvalues[i], a.Eigenvalues[i], 8);
+        Assert.True(PrincipalAngles.Largest(a.Components, b.Components) < 1e-6);
+        Assert.True((a.Components.TransposeThisAndMultiply(a.Components) - Matrix<double>.Build.DenseIdentity(5)).FrobeniusNorm() < 1e-10);
+        Assert.True((a.Covariance - b.Covariance).FrobeniusNorm() < 1e-9 * a.Covariance.FrobeniusNorm());
+        Assert.Throws<ArgumentException>(() => Pca.FitByGram(data, 13));
+    }
+
+    [Fact]
     public void Projection_error_onto_any_orthonormal_basis_is_the_trace_identity()
     {
         var data = Correlated(60, 6, 6);
@@ -117,5 +130,18 @@ public class PcaTests
         var ex = Assert.Throws<ArgumentException>(() => PrincipalAngles.Between(Matrix<double>.Build.Dense(4, 2), Matrix<double>.Build.Dense(5, 2)));
         Assert.StartsWith("PrincipalAngles.Between", ex.Message);
         Assert.Contains("4×2", ex.Message);
+    }
+
+    [Fact]
+    public void Truncating_keeps_the_leading_directions_and_equals_a_refit()
+    {
+        var data = Correlated(40, 6, 7);
+        var wide = Pca.Fit(data, 4);
+        var two = wide.Truncate(2);
+        var refit = Pca.Fit(data, 2);
+        Assert.Equal(2, two.Rank);
+        Assert.True(PrincipalAngles.Largest(two.Components, refit.Components) < 1e-6);
+        Assert.Equal(refit.ResidualVariance, two.ResidualVariance, 10);
+        Assert.Throws<ArgumentException>(() => wide.Truncate(5));
     }
 }

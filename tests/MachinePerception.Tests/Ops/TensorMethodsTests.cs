@@ -56,4 +56,16 @@ public class TensorMethodsTests
         Assert.Equal(expected.Item(), y.Item());
         Assert.Equal([3, 2], X.T.Shape.ToArray());
     }
+
+    [Fact]
+    public void FromArray_is_one_dimensional_without_a_shape_whatever_the_length_and_Scalar_is_rank_zero()
+    {
+        Assert.Equal(new Shape(1), Tensor.FromArray([1.0]).Shape);
+        Assert.Equal(new Shape(2), Tensor.FromArray([1.0, 2.0]).Shape);
+        Assert.Equal(new Shape(1), Tensor.FromArray([1f]).Shape);
+        Assert.Equal(new Shape(2, 3), Tensor.FromArray(new double[6], 2, 3).Shape);
+        Assert.Equal(0, Tensor.Scalar(1.5, DType.Float64).Rank);
+        var e = Assert.Throws<ArgumentException>(() => Tensor.FromArray(new double[5], 2, 3));
+        Assert.Contains("[2, 3]", e.Message);
+    }
 }

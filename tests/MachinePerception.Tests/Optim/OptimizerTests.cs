@@ -59,7 +59,7 @@ public class OptimizerTests
         // step 2: look-ahead θ¹ + 0.9v¹ = (0.81, −0.86), ∇ there = (0.81, −2.58)
         //         v² = (−0.09 − 0.081, 0.54 + 0.258) = (−0.171, 0.798), θ² = (0.729, −0.602)
         var theta = Tensor.FromArray([1.0, -2.0], 2).RequireGrad();
-        var opt = new Nesterov([theta], 0.1, alpha: 0.9);
+        var opt = new Nesterov([theta], 0.1, alpha: 0.9, NesterovForm.LookAheadClosure);
         opt.Step(() => Loss(theta));
         Near([0.9, -1.4], theta.ToDoubleArray());
         opt.Step(() => Loss(theta));
@@ -75,8 +75,9 @@ public class OptimizerTests
         static Tensor Rough(Tensor t) => Op.Sum(Op.Pow(t, 4) + Op.Sin(t * 3)) + Op.Sum(t) * Op.Sum(t);
         var theta = Tensor.FromArray([0.7, -0.4, 1.1], 3).RequireGrad();
         var phi = theta.Clone().RequireGrad(); // φ⁰ = θ⁰ + αv⁰ = θ⁰
-        var literal = new Nesterov([theta], 0.02, alpha: 0.8);
-        var reformulated = new Nesterov([phi], 0.02, alpha: 0.8);
+        var literal = new Nesterov([theta], 0.02, alpha: 0.8, NesterovForm.LookAheadClosure);
+        var reformulated = new Nesterov([phi], 0.02, alpha: 0.8, NesterovForm.ShiftedParameters);
+        Assert.Throws<InvalidOperationException>(() => reformulated.Step(() => Rough(phi)));
         for (int t = 0; t < 6; t++)
         {
             literal.Step(() => Rough(theta));

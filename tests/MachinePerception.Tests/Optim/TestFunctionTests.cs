@@ -25,7 +25,7 @@ public class TestFunctionTests
         Assert.Equal(0, f.Value(f.Minimum.X, f.Minimum.Y), 1e-15);
     }
 
-    public static TheoryData<string> Rules => ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adam-inside"];
+    public static TheoryData<string> Rules => ["sgd", "momentum", "nesterov", "nesterov-shifted", "adagrad", "rmsprop", "adam", "adam-inside"];
 
     [Theory]
     [MemberData(nameof(Rules))]
@@ -37,7 +37,8 @@ public class TestFunctionTests
         {
             "sgd" => (Trajectory.Run(f, p => new Sgd(p, 1e-3), steps), SummaryRules.Sgd(f, 1e-3, steps)),
             "momentum" => (Trajectory.Run(f, p => new Momentum(p, 1e-3, 0.9), steps), SummaryRules.Momentum(f, 1e-3, 0.9, steps)),
-            "nesterov" => (Trajectory.Run(f, p => new Nesterov(p, 1e-3, 0.9), steps), SummaryRules.Nesterov(f, 1e-3, 0.9, steps)),
+            "nesterov" => (Trajectory.Run(f, p => new Nesterov(p, 1e-3, 0.9, NesterovForm.LookAheadClosure), steps), SummaryRules.Nesterov(f, 1e-3, 0.9, steps)),
+            "nesterov-shifted" => (Trajectory.Run(f, p => new Nesterov(p, 1e-3, 0.9, NesterovForm.ShiftedParameters), steps), SummaryRules.Nesterov(f, 1e-3, 0.9, steps)),
             "adagrad" => (Trajectory.Run(f, p => new AdaGrad(p, 0.3, 1e-7), steps), SummaryRules.AdaGrad(f, 0.3, 1e-7, steps)),
             "rmsprop" => (Trajectory.Run(f, p => new RmsProp(p, 0.01, 0.9, 1e-8), steps), SummaryRules.RmsProp(f, 0.01, 0.9, 1e-8, steps)),
             "adam" => (Trajectory.Run(f, p => new Adam(p, 0.05, 0.9, 0.999, 1e-8), steps), SummaryRules.Adam(f, 0.05, 0.9, 0.999, 1e-8, steps)),

@@ -35,4 +35,14 @@ public class DqnTargetExerciseTests
             Assert.Equal(y - q, e.Reference()[1], 12);
         }
     }
+
+    [Fact]
+    public void The_default_seed_bootstraps_through_the_target_network_and_both_kinds_of_transition_occur()
+    {
+        Assert.False(ExerciseInputs.Field<bool>(new DqnTarget(1), "terminal"));
+        var variants = Enumerable.Range(0, 40).Select(seed => new DqnTarget(seed)).ToArray();
+        Assert.Contains(variants, e => ExerciseInputs.Field<bool>(e, "terminal"));
+        foreach (var e in variants.Where(e => !ExerciseInputs.Field<bool>(e, "terminal")))
+            Assert.NotEqual(ExerciseInputs.Field<double[]>(e, "qNextOnline").Max(), ExerciseInputs.Field<double[]>(e, "qNextTarget").Max());
+    }
 }

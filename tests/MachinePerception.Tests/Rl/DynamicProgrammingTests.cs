@@ -120,7 +120,11 @@ public class DynamicProgrammingTests
                 var random = Enumerable.Range(0, 8).Select(_ => rng.NextInt(3)).ToArray();
                 var v = DynamicProgramming.EvaluatePolicyExact(m, m.DeterministicPolicy(random));
                 for (int s = 0; s < 8; s++) Assert.True(v[s] <= pi.Values[s] + 1e-12);
+                var fromRandom = DynamicProgramming.PolicyIteration(m, initialPolicy: random);   // any start reaches the optimum
+                Assert.Equal(random, fromRandom.Policies[0]);
+                Assert.True(DynamicProgramming.MaxAbsDifference(fromRandom.Values, vi.Values) < 1e-10);
             }
+            Assert.Throws<ArgumentException>(() => DynamicProgramming.PolicyIteration(m, initialPolicy: [0, 1]));
         }
     }
 

@@ -43,6 +43,18 @@ public class PolicyGradientEnumerationTests
     }
 
     [Fact]
+    public void A_state_dependent_baseline_changes_no_expectation_and_an_action_dependent_one_does()
+    {
+        var (m, start, theta) = Small(4);
+        var taus = PolicyGradientEnumeration.Enumerate(m, start, 3);
+        var exact = PolicyGradientEnumeration.ScoreFunctionExpectation(m, taus, theta, rewardToGo: true);
+        var withBaseline = PolicyGradientEnumeration.ScoreFunctionExpectation(m, taus, theta, true, (t, s, _) => 2.5 * s - t + 0.7);
+        var actionDependent = PolicyGradientEnumeration.ScoreFunctionExpectation(m, taus, theta, true, (_, _, a) => 3.0 * a);
+        for (int i = 0; i < 4; i++) Assert.Equal(exact[i], withBaseline[i], 1e-13);
+        Assert.True(exact.Zip(actionDependent, (x, y) => Math.Abs(x - y)).Max() > 0.1);
+    }
+
+    [Fact]
     public void Sampled_estimates_land_within_five_standard_errors()
     {
         var (m, start, theta) = Small(3);

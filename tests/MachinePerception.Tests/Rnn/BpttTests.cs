@@ -96,4 +96,19 @@ public class BpttTests
         var e = Assert.Throws<ArgumentException>(() => RnnWeights.From(new RnnCell(1, 2, rng, F64), new Linear(2, 1, rng, dtype: F64)));
         Assert.StartsWith("RnnWeights.From:", e.Message);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Chunked_truncation_written_out_equals_autodiff_with_the_state_detached_every_kappa_steps(int kappa)
+    {
+        var s = Make(7, steps: 7);
+        var g = ExplicitBptt.Gradient(s.Weights, s.Seq(s.Xs), s.Seq(s.Ys), s.H0Vector, window: kappa, chunked: true);
+        var auto = Autograd.Grad([AutodiffBptt.ChunkedLoss(s.Cell, s.Readout, s.Xs, s.Ys, s.H0, kappa)], [s.Cell.W_hh, s.Cell.W_xh]);
+        AssertClose(g.Whh, auto[0]!);
+        AssertClose(g.Wxh, auto[1]!);
+        var sliding = ExplicitBptt.Gradient(s.Weights, s.Seq(s.Xs), s.Seq(s.Ys), s.H0Vector, window: kappa);
+        Assert.True((g.Whh - sliding.Whh).FrobeniusNorm() > 1e-6); // a different truncation
+        Assert.Throws<ArgumentException>(() => ExplicitBptt.Gradient(s.Weights, s.Seq(s.Xs), s.Seq(s.Ys), s.H0Vector, chunked: true));
+    }
 }

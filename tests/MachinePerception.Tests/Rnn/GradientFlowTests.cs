@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MachinePerception.Numerics;
 using MachinePerception.Rnn;
 using MachinePerception.Tensors;
 
@@ -58,5 +59,23 @@ public class GradientFlowTests
         var cos = GradientFlow.AlignmentWithDominantEigenvector(w, Vector<double>.Build.Dense(4, _ => rng.NextNormal()), 60);
         Assert.True(cos[0] < 0.999);
         Assert.True(1 - cos[^1] < 1e-10, $"|cos| after 60 steps = {cos[^1]}");
+    }
+
+    [Fact]
+    public void State_sensitivity_of_an_engine_rnn_matches_the_explicit_jacobian_and_an_lstm_gives_one_norm_per_step()
+    {
+        var rng = new Rng(11);
+        var model = new RecurrentRegressor(CellKind.Vanilla, 2, 4, 1, rng, DType.Float64);
+        var xs = rng.Normal([6, 1, 2], dtype: DType.Float64);
+        var norms = GradientFlow.StateSensitivity(model, xs);
+        var cell = model.Vanilla!;
+        var w = new RnnWeights(cell.W_hh.ToMatrix(), cell.W_xh.ToMatrix(), Vector<double>.Build.DenseOfArray(cell.B.ToDoubleArray()), Matrix<double>.Build.Dense(1, 4));
+        var steps = Enumerable.Range(0, 6).Select(t => Vector<double>.Build.DenseOfArray(MachinePerception.Ops.Op.Index(xs, 0, t).ToDoubleArray())).ToArray();
+        var r = ExplicitBptt.Forward(w, steps, Vector<double>.Build.Dense(4));
+        for (int k = 0; k < 6; k++) Assert.Equal(ExplicitBptt.Jacobian(w, r, 6, k).L2Norm(), norms[k], 12);
+        var lstm = new RecurrentRegressor(CellKind.Lstm, 2, 4, 1, rng, DType.Float64);
+        var lstmNorms = GradientFlow.StateSensitivity(lstm, xs);
+        Assert.Equal(6, lstmNorms.Length);
+        Assert.All(lstmNorms, v => Assert.True(v > 0 && double.IsFinite(v)));
     }
 }

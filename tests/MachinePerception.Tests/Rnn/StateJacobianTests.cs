@@ -47,4 +47,18 @@ public class StateJacobianTests
         var e = Assert.Throws<ArgumentException>(() => StateJacobian.BySum(w, ExplicitBptt.Forward(w, xs, h0), 6));
         Assert.StartsWith("StateJacobian.BySum", e.Message);
     }
+
+    [Fact]
+    public void Randomized_truncation_is_unbiased_and_keep_one_is_the_full_recursion()
+    {
+        var (w, xs, h0) = Random(5);
+        var r = ExplicitBptt.Forward(w, xs, h0);
+        var full = StateJacobian.ByRecursion(w, r, 5);
+        Assert.True((StateJacobian.RandomizedRecursion(w, r, 5, 1.0, new Rng(1)) - full).InfinityNorm() < 1e-14);
+        var mean = new MachinePerception.Numerics.MeanEstimator(full.RowCount * full.ColumnCount);
+        var rng = new Rng(2);
+        for (int i = 0; i < 20000; i++) mean.Add(StateJacobian.RandomizedRecursion(w, r, 5, 0.4, rng).ToRowMajorArray());
+        Assert.True(mean.MaxZScore(full.ToRowMajorArray()) < 5, $"z = {mean.MaxZScore(full.ToRowMajorArray())}");
+        Assert.Throws<ArgumentException>(() => StateJacobian.RandomizedRecursion(w, r, 5, 0, rng));
+    }
 }

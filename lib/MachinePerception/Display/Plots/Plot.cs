@@ -23,10 +23,11 @@ public static partial class Plot
 
     /// <summary>
     /// Several curves over a shared x (default 1, 2, …): one line per series, in order. <paramref name="logY"/>
-    /// puts y on a log scale (losses that fall over orders of magnitude).
+    /// puts y on a log scale (losses that fall over orders of magnitude); <paramref name="markers"/> also marks every point
+    /// (a series measured only at some x, NaN elsewhere, then shows its isolated values).
     /// </summary>
     public static Figure Lines(string name, IReadOnlyList<(string Label, IReadOnlyList<double> Y)> series,
-        IReadOnlyList<double>? x = null, bool logY = false, string? title = null, string xTitle = "step", string yTitle = "")
+        IReadOnlyList<double>? x = null, bool logY = false, string? title = null, string xTitle = "step", string yTitle = "", bool markers = false)
     {
         CheckName("Plot.Lines", name);
         if (series.Count == 0) throw new ArgumentException("Plot.Lines: needs at least one series");
@@ -37,7 +38,7 @@ public static partial class Plot
             if (x is not null && x.Count != y.Count)
                 throw new ArgumentException($"Plot.Lines: series '{label}' has {y.Count} values but x has {x.Count}");
             var t = Trace("scatter", label);
-            t.Set("mode", "lines");
+            t.Set("mode", markers ? "lines+markers" : "lines");
             t.Set("x", x is null ? Enumerable.Range(1, y.Count).ToArray() : Floats(x));
             t.Set("y", Floats(y));
             t.Set("line", new Dictionary<string, object> { ["color"] = Colors[s % Colors.Length], ["width"] = 2 });
@@ -87,7 +88,7 @@ public static partial class Plot
 
     /// <summary>Points [N, 2]; with labels, one colour and one legend entry per class (labels 0…K-1).</summary>
     public static Figure Scatter(string name, Tensor points, IReadOnlyList<int>? labels = null,
-        IReadOnlyList<string>? classNames = null, string? title = null, double markerSize = 5)
+        IReadOnlyList<string>? classNames = null, string? title = null, double markerSize = 5, string xTitle = "x₁", string yTitle = "x₂")
     {
         CheckName("Plot.Scatter", name);
         if (points.Shape.Rank != 2 || points.Shape[1] != 2)
@@ -115,8 +116,8 @@ public static partial class Plot
             traces.Add(t);
         }
         var layout = Layout(title ?? name);
-        layout.Set("xaxis", Axis("x₁"));
-        layout.Set("yaxis", Axis("x₂"));
+        layout.Set("xaxis", Axis(xTitle));
+        layout.Set("yaxis", Axis(yTitle));
         return Make(name, traces, layout, DefaultWidth, DefaultHeight, $"scatter plot '{name}': {n} points, {classes.Length} classes");
     }
 
@@ -185,6 +186,68 @@ public static partial class Plot
         return Density(name, Tensor.FromArray(z, resolution, resolution), xs, ys, paths, contour, title);
     }
 
+    /// <summary>
+    /// Small multiples: one panel per path, each the same function <paramref name="f"/> on the same grid (heat map or
+    /// filled contours) with that one path drawn on it, <paramref name="columns"/> panels per row, one shared colour bar.
+    /// For comparing optimizers whose paths would hide each other on one map.
+    /// </summary>
+    public static Figure DensityPanels(string name, Func<double, double, double> f, (double Min, double Max) xRange, (double Min, double Max) yRange,
+        IReadOnlyList<(string Label, IReadOnlyList<(double X, double Y)> Path)> paths, int columns = 3, int resolution = 60, bool contour = true,
+        string? title = null)
+    {
+        CheckName("Plot.DensityPanels", name);
+        if (paths.Count == 0) throw new ArgumentException("Plot.DensityPanels: needs at least one path");
+        if (columns < 1) throw new ArgumentException($"Plot.DensityPanels: columns must be ≥ 1, got {columns}");
+        if (resolution < 2) throw new ArgumentException($"Plot.DensityPanels: resolution must be ≥ 2, got {resolution}");
+        var xs = Grid(xRange, resolution);
+        var ys = Grid(yRange, resolution);
+        var z = new float?[resolution][];
+        for (int i = 0; i < resolution; i++) z[i] = Floats(xs.Select(x => f(x, ys[i])));
+        int cols = Math.Min(columns, paths.Count), rows = (paths.Count + cols - 1) / cols;
+        var traces = new List<PlotlyObject>();
+        var layout = Layout(title ?? name);
+        var annotations = new List<Dictionary<string, object>>();
+        for (int p = 0; p < paths.Count; p++)
+        {
+            string suffix = p == 0 ? "" : (p + 1).ToString(CultureInfo.InvariantCulture);
+            var map = Trace(contour ? "contour" : "heatmap", paths[p].Label + " (surface)");
+            map.Set("x", Floats(xs));
+            map.Set("y", Floats(ys));
+            map.Set("z", z);
+            map.Set("colorscale", "Viridis");
+            map.Set("showscale", p == 0);
+            map.Set("showlegend", false);
+            map.Set("xaxis", "x" + suffix);
+            map.Set("yaxis", "y" + suffix);
+            traces.Add(map);
+            var path = Trace("scatter", paths[p].Label);
+            path.Set("mode", "lines+markers");
+            path.Set("x", Floats(paths[p].Path.Select(q => q.X)));
+            path.Set("y", Floats(paths[p].Path.Select(q => q.Y)));
+            path.Set("line", new Dictionary<string, object> { ["color"] = "#e15759", ["width"] = 2 });
+            path.Set("marker", new Dictionary<string, object> { ["color"] = "#e15759", ["size"] = 3 });
+            path.Set("showlegend", false);
+            path.Set("xaxis", "x" + suffix);
+            path.Set("yaxis", "y" + suffix);
+            traces.Add(path);
+            var xAxis = Axis(p / cols == rows - 1 ? "x" : "");
+            xAxis["range"] = new[] { xRange.Min, xRange.Max };
+            var yAxis = Axis(p % cols == 0 ? "y" : "");
+            yAxis["range"] = new[] { yRange.Min, yRange.Max };
+            layout.Set("xaxis" + suffix, xAxis);
+            layout.Set("yaxis" + suffix, yAxis);
+            annotations.Add(new Dictionary<string, object>
+            {
+                ["text"] = paths[p].Label, ["showarrow"] = false, ["xref"] = $"x{suffix} domain", ["yref"] = $"y{suffix} domain",
+                ["x"] = 0.5, ["y"] = 1.0, ["xanchor"] = "center", ["yanchor"] = "bottom",
+            });
+        }
+        layout.Set("grid", new Dictionary<string, object> { ["rows"] = rows, ["columns"] = cols, ["pattern"] = "independent", ["ygap"] = 0.3 });
+        layout.Set("annotations", annotations);
+        return Make(name, traces, layout, 300 * cols + 120, 260 * rows + 80,
+            $"{(contour ? "contour" : "heat map")} panels '{name}': {paths.Count} panels of {resolution}×{resolution}, {rows}×{cols}");
+    }
+
     static double[] Grid((double Min, double Max) r, int n)
     {
         if (!(r.Max > r.Min)) throw new ArgumentException($"Plot.Density: range needs max > min, got ({r.Min}, {r.Max})");
@@ -198,9 +261,13 @@ public static partial class Plot
     /// enlarged <paramref name="scale"/> times: samples of a generative model, reconstructions, filters. Values map
     /// linearly from [min, max] to black…white; <paramref name="perImage"/> stretches each image to its own range
     /// (filters, whose scale varies). Drawn by the library's own rasterizer: no browser, byte-identical on re-runs.
+    /// With <paramref name="rowLabels"/> (one per row), <paramref name="columnLabels"/> (one per column) or a
+    /// <paramref name="title"/>, the grid becomes a chart: the same picture as a plotly image with the labels as axis
+    /// ticks (rows on the left, columns on top), so that a reader sees what each row and column shows.
     /// </summary>
     public static Figure ImageGrid(string name, Tensor images, int columns = 8, double min = 0, double max = 1,
-        int scale = 2, bool perImage = false)
+        int scale = 2, bool perImage = false, IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null,
+        string? title = null)
     {
         CheckName("Plot.ImageGrid", name);
         var s = images.Shape;
@@ -233,7 +300,40 @@ public static partial class Plot
                         pixels[((top + y) * W + left + x) * c + ch] = (byte)Math.Round(255 * Math.Clamp(double.IsNaN(v) ? 0 : v, 0, 1));
                     }
         }
-        return new Figure(name, PngImage.FromPixels(pixels, W, H, c, scale), $"image grid '{name}': {n} images {h}×{w}, {rows}×{cols}");
+        var picture = PngImage.FromPixels(pixels, W, H, c, scale);
+        string description = $"image grid '{name}': {n} images {h}×{w}, {rows}×{cols}";
+        if (rowLabels is null && columnLabels is null && title is null) return new Figure(name, picture, description);
+
+        if (rowLabels is not null && rowLabels.Count != rows)
+            throw new ArgumentException($"Plot.ImageGrid: {rowLabels.Count} row labels for {rows} rows ({n} images, {cols} per row)");
+        if (columnLabels is not null && columnLabels.Count != cols)
+            throw new ArgumentException($"Plot.ImageGrid: {columnLabels.Count} column labels for {cols} columns");
+        // the picture in its own pixel coordinates (scaled), labels at the centres of the rows and columns
+        var pictureTrace = Trace("image", name);
+        pictureTrace.Set("source", "data:image/png;base64," + Convert.ToBase64String(picture.Bytes));
+        pictureTrace.Set("hoverinfo", "skip");
+        double Centre(int k, int size) => (gap + k * (size + gap) + size / 2.0) * scale;
+        Dictionary<string, object> LabelAxis(IReadOnlyList<string>? labels, int count, int size) => labels is null
+            ? new() { ["showticklabels"] = false, ["showgrid"] = false, ["zeroline"] = false, ["ticks"] = "" }
+            : new()
+            {
+                ["tickmode"] = "array", ["tickvals"] = Enumerable.Range(0, count).Select(k => Centre(k, size)).ToArray(),
+                ["ticktext"] = labels.ToArray(), ["showgrid"] = false, ["zeroline"] = false, ["ticks"] = "",
+            };
+        var xAxis = LabelAxis(columnLabels, cols, w);
+        xAxis["side"] = "top";
+        xAxis["range"] = new[] { -0.5, W * scale - 0.5 };
+        var yAxis = LabelAxis(rowLabels, rows, h);
+        yAxis["range"] = new[] { H * scale - 0.5, -0.5 };
+        yAxis["scaleanchor"] = "x";
+        var layout = Layout(title ?? name);
+        layout.Set("xaxis", xAxis);
+        layout.Set("yaxis", yAxis);
+        int marginLeft = 20 + 7 * Math.Max(0, rowLabels?.Max(l => l.Length) ?? 0), marginTop = 50 + (columnLabels is null ? 0 : 30);
+        layout.Set("margin", new Dictionary<string, object> { ["l"] = marginLeft, ["r"] = 20, ["t"] = marginTop, ["b"] = 20 });
+        string labelled = (rowLabels is null ? "" : $"; rows: {string.Join(", ", rowLabels)}") +
+                          (columnLabels is null ? "" : $"; columns: {string.Join(", ", columnLabels)}");
+        return Make(name, [pictureTrace], layout, W * scale + marginLeft + 20, H * scale + marginTop + 20, description + labelled);
     }
 
     // ---------- 3-D ----------

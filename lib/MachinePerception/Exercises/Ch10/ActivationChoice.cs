@@ -1,3 +1,4 @@
+using MachinePerception.Basics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Exercises.Ch10;
@@ -16,7 +17,7 @@ public sealed class ActivationChoice : ChoiceExercise
 
     static double F(int which, double x) => which switch
     {
-        0 => 1 / (1 + Math.Exp(-x)),
+        0 => ActivationTable.Sigmoid.F(x),
         1 => Math.Tanh(x),
         2 => Math.Max(0, x),
         _ => x,

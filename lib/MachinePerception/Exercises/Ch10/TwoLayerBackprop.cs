@@ -1,3 +1,4 @@
+using MachinePerception.Basics;
 using MachinePerception.Tensors;
 
 namespace MachinePerception.Exercises.Ch10;
@@ -38,7 +39,7 @@ public sealed class TwoLayerBackprop : NumericExercise
         .Text($"b₂ = {Prose.Number(b2)}, target y = {Prose.Number(y)}.")
         .Text("Compute ∂L/∂W₁ (2×2, entry (i, j) is ∂L/∂W₁(i, j)), at least 5 significant digits.");
 
-    static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+    static double Sigmoid(double v) => ActivationTable.Sigmoid.F(v);
 
     // ∂L/∂W₁(i, j) = error · w₂ᵢ · slope(i) · xⱼ, where the variants change the forward pass or the local slope
     double[] Gradient(bool withBias = true, Func<double, double>? slope = null, double errorScale = 1, bool transposed = false)
