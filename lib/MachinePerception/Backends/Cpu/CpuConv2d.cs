@@ -551,33 +551,9 @@ public sealed partial class CpuBackend
         /// <summary>col2im of one image: cols [C·KH·KW, OH·OW] summed into x[offset…] [C, H, W] (overwritten).</summary>
         static void Col2ImImage(T[] cols, T[] x, int offset, ConvGeometry g)
         {
-            int outH = g.OutH, outW = g.OutW, cells = outH * outW, taps = g.KH * g.KW, plane = g.H * g.W;
+            int cells = g.OutH * g.OutW, taps = g.KH * g.KW, plane = g.H * g.W;
             for (int c = 0; c < g.C; c++)
-            {
-                var xp = new Span<T>(x, offset + c * plane, plane);
-                xp.Clear();
-                for (int kh = 0; kh < g.KH; kh++)
-                    for (int kw = 0; kw < g.KW; kw++)
-                    {
-                        var row = new ReadOnlySpan<T>(cols, (c * taps + kh * g.KW + kw) * cells, cells);
-                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
-                        if (hi == lo) continue;
-                        for (int i = 0; i < outH; i++)
-                        {
-                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
-                            if ((uint)ih >= (uint)g.H) continue;
-                            var src = row.Slice(i * outW + lo, hi - lo);
-                            var dst = xp.Slice(ih * g.W, g.W);
-                            int iw = lo * g.StrideW - g.PadW + kw * g.DilW;
-                            if (g.StrideW == 1)
-                            {
-                                var d = dst.Slice(iw, hi - lo);
-                                System.Numerics.Tensors.TensorPrimitives.Add<T>(d, src, d);
-                            }
-                            else for (int j = 0; j < src.Length; j++, iw += g.StrideW) dst[iw] += src[j];
-                        }
-                    }
-            }
+                Col2ImPlane<T>(new ReadOnlySpan<T>(cols, c * taps * cells, taps * cells), new Span<T>(x, offset + c * plane, plane), g);
         }
     }
 }

@@ -100,32 +100,36 @@ public sealed partial class CpuBackend
         CpuParallel.For(g.N * g.C, (long)taps * cells, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
-            {
-                var xp = new Span<T>(x, p * plane, plane);
-                xp.Clear();
-                for (int kh = 0; kh < g.KH; kh++)
-                    for (int kw = 0; kw < g.KW; kw++)
-                    {
-                        var row = new ReadOnlySpan<T>(cols, (p * taps + kh * g.KW + kw) * cells, cells);
-                        var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
-                        if (hi == lo) continue;
-                        for (int i = 0; i < outH; i++)
-                        {
-                            int ih = i * g.StrideH - g.PadH + kh * g.DilH;
-                            if ((uint)ih >= (uint)g.H) continue;
-                            var src = row.Slice(i * outW + lo, hi - lo);
-                            var dst = xp.Slice(ih * g.W, g.W);
-                            int iw = lo * g.StrideW - g.PadW + kw * g.DilW;
-                            if (g.StrideW == 1)
-                            {
-                                var d = dst.Slice(iw, hi - lo);
-                                TensorPrimitives.Add<T>(d, src, d);
-                            }
-                            else for (int j = 0; j < src.Length; j++, iw += g.StrideW) dst[iw] += src[j];
-                        }
-                    }
-            }
+                Col2ImPlane<T>(new ReadOnlySpan<T>(cols, p * taps * cells, taps * cells), new Span<T>(x, p * plane, plane), g);
         });
+    }
+
+    /// <summary>col2im of one plane: its KH·KW rows of cols [KH·KW, OH·OW] summed into xp [H, W] (overwritten).</summary>
+    internal static void Col2ImPlane<T>(ReadOnlySpan<T> cols, Span<T> xp, ConvGeometry g) where T : unmanaged, INumberBase<T>, IAdditionOperators<T, T, T>
+    {
+        int outH = g.OutH, outW = g.OutW, cells = outH * outW;
+        xp.Clear();
+        for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                var row = cols.Slice((kh * g.KW + kw) * cells, cells);
+                var (lo, hi) = ValidRange(outW, g.W, g.StrideW, g.PadW, kw * g.DilW);
+                if (hi == lo) continue;
+                for (int i = 0; i < outH; i++)
+                {
+                    int ih = i * g.StrideH - g.PadH + kh * g.DilH;
+                    if ((uint)ih >= (uint)g.H) continue;
+                    var src = row.Slice(i * outW + lo, hi - lo);
+                    var dst = xp.Slice(ih * g.W, g.W);
+                    int iw = lo * g.StrideW - g.PadW + kw * g.DilW;
+                    if (g.StrideW == 1)
+                    {
+                        var d = dst.Slice(iw, hi - lo);
+                        TensorPrimitives.Add<T>(d, src, d);
+                    }
+                    else for (int j = 0; j < src.Length; j++, iw += g.StrideW) dst[iw] += src[j];
+                }
+            }
     }
 
     // y[o] = max over the window's positions inside the plane (padding never wins: it is skipped, not read as 0).
